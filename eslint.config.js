@@ -1,0 +1,91 @@
+// Lint: typescript-eslint with type information. The room rules keep src/law pure: it imports no other room
+// of the project and no Node module (no I/O), and reads no clock.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+const otherRooms = [
+  "impact",
+  "documents",
+  "breaches",
+  "requests",
+  "records",
+  "assessments",
+  "regulator",
+  "platform",
+  "cli",
+  "web",
+];
+
+export default tseslint.config(
+  { ignores: ["dist/", "node_modules/", "coverage/", "bin/", "eslint.config.js"] },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      "@typescript-eslint/switch-exhaustiveness-check": "error",
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": "error",
+      "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true }],
+      "@typescript-eslint/consistent-type-imports": "error",
+    },
+  },
+  {
+    files: ["src/law/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: otherRooms
+                .flatMap((room) => [`**/${room}`, `**/${room}/**`])
+                .concat(["../index.js", "../../index.js"]),
+              message: "src/law is the pure law room: it may not import any other room of the project.",
+            },
+            { group: ["node:*"], message: "src/law does no I/O: it may not import Node modules." },
+          ],
+          paths: [
+            "fs",
+            "fs/promises",
+            "path",
+            "os",
+            "child_process",
+            "net",
+            "http",
+            "https",
+            "crypto",
+            "process",
+          ].map((name) => ({ name, message: "src/law does no I/O: it may not import Node modules." })),
+        },
+      ],
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "MemberExpression[object.name='Date'][property.name='now']",
+          message: "src/law reads no clock: pass the time in.",
+        },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: "src/law reads no clock: pass the time in.",
+        },
+        {
+          selector: "MemberExpression[object.name='process']",
+          message: "src/law does not read the process environment.",
+        },
+      ],
+    },
+  },
+  {
+    files: ["src/law/**/*.test.ts"],
+    rules: { "no-restricted-imports": "off" },
+  },
+  {
+    files: ["**/*.test.ts"],
+    rules: {
+      "@typescript-eslint/no-non-null-assertion": "off",
+    },
+  },
+);

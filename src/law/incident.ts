@@ -1,0 +1,248 @@
+/**
+ * The incident: the facts of a personal data breach as the organisation knows them. This schema is the one
+ * source for the TypeScript type, input validation, `dpdesk schema incident` (JSON Schema) and, later, the
+ * API's OpenAPI description and the web form's hints.
+ */
+import { z } from "zod";
+import { explainNotACountry, type Country } from "./countries.js";
+
+export const dataCategories = [
+  "name",
+  "contact",
+  "address",
+  "date_of_birth",
+  "government_id",
+  "financial",
+  "credentials",
+  "location",
+  "online_identifiers",
+  "employment",
+  "children",
+  "criminal_offence",
+  "racial_or_ethnic_origin",
+  "political_opinions",
+  "religious_or_philosophical_beliefs",
+  "trade_union_membership",
+  "genetic",
+  "biometric",
+  "health",
+  "sex_life_or_sexual_orientation",
+] as const;
+export type DataCategory = (typeof dataCategories)[number];
+
+export const causes = [
+  "cyber_attack",
+  "lost_or_stolen_device",
+  "misdirected",
+  "unauthorised_access",
+  "accidental_disclosure",
+  "other",
+] as const;
+export type Cause = (typeof causes)[number];
+
+export const natures = ["confidentiality", "integrity", "availability"] as const;
+export type Nature = (typeof natures)[number];
+
+const country = z
+  .string()
+  .superRefine((code, ctx) => {
+    const problem = explainNotACountry(code);
+    if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
+  })
+  .meta({ description: "ISO 3166-1 alpha-2 country code, e.g. GB, IM, JE, GG, FR", examples: ["GB", "IM"] });
+
+const instant = z.iso
+  .datetime({
+    offset: true,
+    error: "must be an ISO 8601 date-time with a time zone offset, e.g. 2025-06-25T09:30:00+01:00",
+  })
+  .meta({ description: "ISO 8601 date-time with a UTC offset or Z" });
+
+function uniqueList<T extends z.ZodType>(item: T) {
+  return z
+    .array(item)
+    .refine((list) => new Set(list).size === list.length, { message: "must not repeat a value" });
+}
+
+export const incidentSchema = z
+  .strictObject({
+    title: z
+      .string()
+      .trim()
+      .min(1, "must not be empty")
+      .max(500)
+      .meta({ description: "A short name for the breach" }),
+    description: z
+      .string()
+      .max(20_000)
+      .optional()
+      .meta({ description: "What happened, in the organisation's words" }),
+    controller: z
+      .strictObject({
+        name: z.string().trim().min(1, "must not be empty").max(500),
+        establishments: z
+          .array(country)
+          .min(1, "must name at least one country")
+          .refine((list) => new Set(list).size === list.length, { message: "must not repeat a country" })
+          .meta({ description: "Countries where the organisation is established" }),
+        role: z
+          .enum(["controller", "processor"])
+          .default("controller")
+          .meta({
+            description: "Whether the organisation is the controller of the data or a processor for one",
+          }),
+      })
+      .meta({ description: "The organisation that suffered the breach" }),
+    awareAt: instant.meta({
+      description: "When the organisation became aware of the breach (the 72-hour clocks start here)",
+    }),
+    occurredAt: instant.optional().meta({ description: "When the breach happened, if known" }),
+    discoveredAt: instant
+      .optional()
+      .meta({ description: "When the incident was first discovered, if known" }),
+    nature: uniqueList(z.enum(natures))
+      .default([])
+      .meta({
+        description: "Which security properties were breached (confidentiality, integrity, availability)",
+      }),
+    cause: z.enum(causes).default("other"),
+    dataCategories: uniqueList(z.enum(dataCategories)).default([]),
+    subjects: z
+      .record(country, z.int().min(0, "must be 0 or more").max(10_000_000_000))
+      .default({})
+      .meta({ description: "Number of affected people by the country where they live" }),
+    records: z
+      .int()
+      .min(0, "must be 0 or more")
+      .optional()
+      .meta({ description: "Number of records affected" }),
+    protection: z
+      .strictObject({
+        encrypted: z.boolean().default(false),
+        keyCompromised: z.boolean().default(false),
+        pseudonymised: z.boolean().default(false),
+        publiclyAvailable: z.boolean().default(false),
+      })
+      .default({ encrypted: false, keyCompromised: false, pseudonymised: false, publiclyAvailable: false }),
+    likelihood: z
+      .int()
+      .min(1)
+      .max(3)
+      .optional()
+      .meta({ description: "Assessor's likelihood, 1–3 (wins over the engine's)" }),
+    impact: z
+      .int()
+      .min(1)
+      .max(3)
+      .optional()
+      .meta({ description: "Assessor's impact, 1–3 (wins over the engine's)" }),
+    mitigation: z
+      .strictObject({
+        highRiskNoLongerLikely: z.boolean().default(false),
+        disproportionateEffort: z.boolean().default(false),
+      })
+      .default({ highRiskNoLongerLikely: false, disproportionateEffort: false }),
+  })
+  .superRefine((incident, ctx) => {
+    for (const problem of findInconsistencies(incident))
+      ctx.addIssue({ code: "custom", path: problem.field.split("."), message: problem.message });
+  })
+  .meta({ title: "Incident", description: "The facts of a personal data breach, as dpdesk assesses them" });
+
+/**
+ * Facts that contradict each other (aware before the breach occurred, a compromised key without encryption).
+ * Works on raw input too, so that these are reported alongside type errors in one pass.
+ */
+function findInconsistencies(value: unknown): InputProblem[] {
+  if (typeof value !== "object" || value === null) return [];
+  const incident = value as Record<string, unknown>;
+  const instantAt = (field: string): number | undefined => {
+    const raw = incident[field];
+    if (typeof raw !== "string") return undefined;
+    const parsed = Date.parse(raw);
+    return Number.isNaN(parsed) ? undefined : parsed;
+  };
+  const aware = instantAt("awareAt");
+  const occurred = instantAt("occurredAt");
+  const discovered = instantAt("discoveredAt");
+  const problems: InputProblem[] = [];
+  if (occurred !== undefined && aware !== undefined && aware < occurred)
+    problems.push({ field: "awareAt", message: "must not be before occurredAt" });
+  if (occurred !== undefined && discovered !== undefined && discovered < occurred)
+    problems.push({ field: "discoveredAt", message: "must not be before occurredAt" });
+  if (discovered !== undefined && aware !== undefined && aware < discovered)
+    problems.push({ field: "awareAt", message: "must not be before discoveredAt" });
+  const protection = incident.protection;
+  if (typeof protection === "object" && protection !== null) {
+    const flags = protection as Record<string, unknown>;
+    if (flags.keyCompromised === true && flags.encrypted !== true)
+      problems.push({
+        field: "protection.keyCompromised",
+        message: "can only be true when encrypted is true",
+      });
+  }
+  return problems;
+}
+
+/** An incident as written by a person or a program (defaults not yet applied). */
+export type IncidentInput = z.input<typeof incidentSchema>;
+/** A validated incident, with defaults applied. */
+export type Incident = z.output<typeof incidentSchema>;
+
+/** One problem with an input, naming the field by its path (e.g. `controller.establishments.0`). */
+export interface InputProblem {
+  field: string;
+  message: string;
+}
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; problems: InputProblem[] };
+
+function describe(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_type" && issue.input === undefined) return "required";
+  if (issue.code === "unrecognized_keys")
+    return `unknown field${issue.keys.length > 1 ? "s" : ""}: ${issue.keys.join(", ")}`;
+  if (issue.code === "invalid_key") return issue.issues.map(describe).join("; ");
+  if (issue.code === "invalid_type") return `must be ${article(issue.expected)}`;
+  if (issue.code === "invalid_value")
+    return `must be one of: ${issue.values.map((value) => String(value)).join(", ")}`;
+  return issue.message;
+}
+
+function article(expected: string): string {
+  if (expected === "int") return "an integer";
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+/** Turns validation issues into one problem per field, in a stable order. */
+export function describeProblems(error: z.ZodError): InputProblem[] {
+  return error.issues.map((issue) => ({
+    field: issue.path.length === 0 ? "(incident)" : issue.path.map(String).join("."),
+    message: describe(issue),
+  }));
+}
+
+/** Validates untrusted input (already parsed from JSON) as an incident. */
+export function parseIncident(input: unknown): ParseResult<Incident> {
+  const result = incidentSchema.safeParse(input, { reportInput: true });
+  if (result.success) return { ok: true, value: result.data };
+  // The schema skips its cross-field checks when a field is invalid; run them here so one pass reports all.
+  const problems = describeProblems(result.error);
+  for (const extra of findInconsistencies(input))
+    if (!problems.some((p) => p.field === extra.field && p.message === extra.message)) problems.push(extra);
+  return { ok: false, problems };
+}
+
+/** The incident schema as JSON Schema (draft 2020-12), describing what a person may write. */
+export function incidentJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(incidentSchema, { io: "input", unrepresentable: "any" });
+}
+
+/** Every country the incident concerns: the controller's establishments, then where affected people live. */
+export function jurisdictionsConcerned(incident: Incident): Country[] {
+  const seen = new Set<Country>(incident.controller.establishments);
+  const byCount = Object.entries(incident.subjects)
+    .filter(([code, count]) => count > 0 && !seen.has(code))
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+    .map(([code]) => code);
+  return [...incident.controller.establishments, ...byCount];
+}
