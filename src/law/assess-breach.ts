@@ -102,7 +102,7 @@ function noPackObligation(
   const reason: Reason = {
     rule: "engine.no-rule-pack",
     citation: "dpdesk rule-pack registry (src/law/packs/index.ts)",
-    text: `There is no rule pack for ${country} (${name})${when}, so a person must decide what the law there requires.`,
+    text: `There is no rule pack for ${country}${when} (${name}), so a person must decide what the law there requires.`,
   };
   const processor = incident.controller.role === "processor";
   return {

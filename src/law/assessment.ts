@@ -59,12 +59,9 @@ export const obligationSchema = z.strictObject({
     name: z.string(),
     decision: z.enum(regulatorDecisions),
     deadline: z.iso.datetime().nullable().meta({ description: "UTC instant, or null where no law sets one" }),
-    deadlineLocal: z
-      .string()
-      .nullable()
-      .meta({
-        description: "The deadline in the regime's time zone, e.g. 2025-06-28T10:00:00+01:00[Europe/London]",
-      }),
+    deadlineLocal: z.string().nullable().meta({
+      description: "The deadline in the regime's time zone, e.g. 2025-06-28T10:00:00+01:00[Europe/London]",
+    }),
     strict: z
       .boolean()
       .meta({ description: "True where the deadline is a hard limit (Guernsey: 'in any event')" }),

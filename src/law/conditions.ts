@@ -7,11 +7,10 @@ export const isProcessor = (facts: Facts): boolean => facts.incident.controller.
 export const riskIsUnlikely = (facts: Facts): boolean => facts.risk.score <= 2;
 
 /**
- * Risk score 3: one of likelihood or impact sits at its floor (1) while the other is at its top (3). Whether
- * the breach is "unlikely to result in a risk" is then a matter for a person (policy template: medium band,
- * "assess and decide").
+ * Risk score 3–4, the policy template's medium band: "assess and decide whether the IOM ICO and data
+ * subject(s) need to be notified". Whether the breach is "unlikely to result in a risk" is a matter for a person.
  */
-export const riskIsBorderline = (facts: Facts): boolean => facts.risk.score === 3;
+export const riskIsMedium = (facts: Facts): boolean => facts.risk.level === "medium";
 
 export const riskIsHigh = (facts: Facts): boolean => facts.risk.level === "high";
 

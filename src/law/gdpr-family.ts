@@ -6,14 +6,7 @@
  * been verified.
  */
 import type { NoticeItem, RegulatorDecision, SubjectDecision } from "./assessment.js";
-import {
-  always,
-  describeRisk,
-  isProcessor,
-  riskIsBorderline,
-  riskIsHigh,
-  riskIsUnlikely,
-} from "./conditions.js";
+import { always, describeRisk, isProcessor, riskIsMedium, riskIsHigh, riskIsUnlikely } from "./conditions.js";
 import type { DecisionRule, Facts, PackId } from "./rule-pack.js";
 import { describeCategories, seed } from "./sources.js";
 
@@ -58,13 +51,13 @@ export function riskBasedReportingRules(law: GdprFamilyLaw): DecisionRule<Regula
         `With ${describeRisk(facts)}, the breach is unlikely to result in a risk to people's rights and freedoms, so ${reportingLaw} does not require a report to ${regulator}, but it must still be logged with the reasons.`,
     },
     {
-      id: `${pack}.report.risk-borderline`,
+      id: `${pack}.report.risk-medium`,
       citation: `${citations.reporting}; ${seed.riskBands}`,
-      when: riskIsBorderline,
+      when: riskIsMedium,
       decision: "judgement",
       because: (facts) =>
-        `With ${describeRisk(facts)}, a person must decide whether the breach is unlikely to result in a risk; if not, ${reportingLaw} requires a report to ${regulator}.`,
-      considerations: (facts) => borderlineConsiderations(facts, regulator),
+        `With ${describeRisk(facts)}, a person must decide whether the breach is unlikely to result in a risk; if it is not, ${reportingLaw} requires a report to ${regulator}.`,
+      considerations: (facts) => mediumRiskConsiderations(facts, regulator),
     },
     {
       id: `${pack}.report.risk-likely`,
@@ -77,9 +70,11 @@ export function riskBasedReportingRules(law: GdprFamilyLaw): DecisionRule<Regula
   ];
 }
 
-export function borderlineConsiderations(facts: Facts, regulator: string): string[] {
+export function mediumRiskConsiderations(facts: Facts, regulator: string): string[] {
   const { likelihood, impact } = facts.risk;
-  const list: string[] = [];
+  const list: string[] = [
+    `If a risk to people is likely but not high, report to ${regulator} but there is no duty to tell the people affected (ICO self-assessment, RULEBOOK §3.1 [V U6]).`,
+  ];
   if (likelihood === 1)
     list.push(
       `Likelihood is rated 1: be sure nobody who should not have the data can read or use it before relying on that.`,

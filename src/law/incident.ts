@@ -85,12 +85,9 @@ export const incidentSchema = z
           .min(1, "must name at least one country")
           .refine((list) => new Set(list).size === list.length, { message: "must not repeat a country" })
           .meta({ description: "Countries where the organisation is established" }),
-        role: z
-          .enum(["controller", "processor"])
-          .default("controller")
-          .meta({
-            description: "Whether the organisation is the controller of the data or a processor for one",
-          }),
+        role: z.enum(["controller", "processor"]).default("controller").meta({
+          description: "Whether the organisation is the controller of the data or a processor for one",
+        }),
       })
       .meta({ description: "The organisation that suffered the breach" }),
     awareAt: instant.meta({
@@ -100,11 +97,9 @@ export const incidentSchema = z
     discoveredAt: instant
       .optional()
       .meta({ description: "When the incident was first discovered, if known" }),
-    nature: uniqueList(z.enum(natures))
-      .default([])
-      .meta({
-        description: "Which security properties were breached (confidentiality, integrity, availability)",
-      }),
+    nature: uniqueList(z.enum(natures)).default([]).meta({
+      description: "Which security properties were breached (confidentiality, integrity, availability)",
+    }),
     cause: z.enum(causes).default("other"),
     dataCategories: uniqueList(z.enum(dataCategories)).default([]),
     subjects: z
@@ -201,6 +196,16 @@ function describe(issue: z.core.$ZodIssue): string {
   if (issue.code === "invalid_type" && issue.input === undefined) return "required";
   if (issue.code === "unrecognized_keys")
     return `unknown field${issue.keys.length > 1 ? "s" : ""}: ${issue.keys.join(", ")}`;
+  // Zod's default wording for bounds ("Too big: expected number to be <=3") becomes plain English; custom
+  // messages (e.g. "must not be empty") are kept.
+  if (issue.code === "too_big" && issue.message.startsWith("Too "))
+    return issue.origin === "array"
+      ? `must have at most ${issue.maximum} items`
+      : `must be at most ${issue.maximum}`;
+  if (issue.code === "too_small" && issue.message.startsWith("Too "))
+    return issue.origin === "array"
+      ? `must have at least ${issue.minimum} items`
+      : `must be at least ${issue.minimum}`;
   if (issue.code === "invalid_key") return issue.issues.map(describe).join("; ");
   if (issue.code === "invalid_type") return `must be ${article(issue.expected)}`;
   if (issue.code === "invalid_value")

@@ -8,7 +8,7 @@
  * It is not an all-breaches rule, although the ODPA encourages reporting every incident [V G1, G3].
  */
 import type { RulePack } from "../rule-pack.js";
-import { always, describeRisk, isProcessor, riskIsBorderline, riskIsUnlikely } from "../conditions.js";
+import { always, describeRisk, isProcessor, riskIsMedium, riskIsUnlikely } from "../conditions.js";
 import { article33Contents, highRiskSubjectRules } from "../gdpr-family.js";
 
 const threshold = "Guernsey Law 2017 s.42; RULEBOOK §6.1 [V G1 (secondary), G2]";
@@ -64,9 +64,9 @@ export const guernsey: RulePack = {
         `With ${describeRisk(facts)}, the breach is unlikely to result in any risk to the significant interests of the people concerned, so s.42 does not require a report, though the ODPA encourages reporting every incident.`,
     },
     {
-      id: "guernsey.report.any-risk-lower-bar",
+      id: "guernsey.report.medium-risk-any-risk",
       citation: `${threshold}; [U: reading "any risk" as a lower bar than GDPR's "a risk" is an interpretation]`,
-      when: riskIsBorderline,
+      when: riskIsMedium,
       decision: "required",
       because: (facts) =>
         `With ${describeRisk(facts)}, some risk to people's significant interests cannot be ruled out, and s.42 requires a report unless there is unlikely to be any such risk.`,

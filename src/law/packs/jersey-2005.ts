@@ -38,9 +38,13 @@ const sensitiveInCircumstances: ReadonlySet<DataCategory> = new Set<DataCategory
   "political_opinions",
 ]);
 
-/** GD20 counts records and individuals; where no people are counted, the number of records stands in. */
+/**
+ * GD20 speaks of records ("as few as 10 records") and of individuals ("1000 or more individuals"). dpdesk takes
+ * the larger of the two counts it is given: every person has at least one record, and where only records are
+ * counted, GD20's "if unsure, report" favours the larger figure.
+ */
 function volume(facts: Facts): number {
-  return facts.totalSubjects > 0 ? facts.totalSubjects : (facts.incident.records ?? 0);
+  return Math.max(facts.totalSubjects, facts.incident.records ?? 0);
 }
 
 function deliberate(facts: Facts): boolean {
@@ -58,7 +62,10 @@ function circumstantialData(facts: Facts): DataCategory[] {
   return facts.incident.dataCategories.filter((category) => sensitiveInCircumstances.has(category));
 }
 
-const count = (facts: Facts): string => volume(facts).toLocaleString("en-GB");
+const count = (facts: Facts): string =>
+  facts.totalSubjects >= (facts.incident.records ?? 0)
+    ? `${facts.totalSubjects.toLocaleString("en-GB")} people`
+    : `${volume(facts).toLocaleString("en-GB")} records`;
 
 export const jersey2005: RulePack = {
   id: "jersey-2005",
@@ -127,7 +134,7 @@ export const jersey2005: RulePack = {
       when: (facts) => volume(facts) >= 10 && harmfulData(facts).length > 0,
       decision: "recommended",
       because: (facts) =>
-        `The data of ${count(facts)} people includes ${describeCategories(harmfulData(facts))}, whose release could cause substantial harm, and GD20 presumes a report for as few as 10 records of particularly sensitive data.`,
+        `The data of ${count(facts)} includes ${describeCategories(harmfulData(facts))}, whose release could cause substantial harm, and GD20 presumes a report for as few as 10 records of particularly sensitive data.`,
     },
     {
       id: "jersey-2005.report.1000-individuals",
@@ -135,7 +142,7 @@ export const jersey2005: RulePack = {
       when: (facts) => volume(facts) >= 1000,
       decision: "recommended",
       because: (facts) =>
-        `The breach concerns ${count(facts)} people, and GD20's rule of thumb presumes a report for a collection about 1,000 or more individuals where there is a real risk of some harm.`,
+        `The breach concerns ${count(facts)}, and GD20's rule of thumb presumes a report for a collection about 1,000 or more individuals where there is a real risk of some harm.`,
     },
     {
       id: "jersey-2005.no-report.union-records-no-special-circumstances",
@@ -175,7 +182,7 @@ export const jersey2005: RulePack = {
       when: () => true,
       decision: "not_required",
       because: (facts) =>
-        `With ${count(facts)} people and no particularly sensitive data, there is little risk of significant harm, and GD20 would not expect a report (as with its example of a lost marketing list of 500 names and addresses).`,
+        `With ${count(facts)} and no particularly sensitive data, there is little risk of significant harm, and GD20 would not expect a report (as with its example of a lost marketing list of 500 names and addresses).`,
     },
   ],
   deadline: null,

@@ -1,0 +1,136 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { Readable } from "node:stream";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { assessmentSchema } from "../law/index.js";
+import { runCli } from "./main.js";
+
+const example = fileURLToPath(new URL("../../examples/prospect-union-2025.json", import.meta.url));
+
+async function run(args: string[], stdinText = "") {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(args, {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+    stdin: Readable.from([stdinText]),
+    now: () => new Date("2025-06-26T12:00:00Z"),
+  });
+  return { code, stdout, stderr };
+}
+
+describe("dpdesk assess", () => {
+  it("prints a readable summary for each jurisdiction of the example incident", async () => {
+    const { code, stdout, stderr } = await run(["assess", example]);
+    expect(code).toBe(0);
+    expect(stderr).toBe("");
+    expect(stdout).toContain("Risk: HIGH — likelihood 3 × impact 3 = 9");
+    for (const heading of ["GB  United Kingdom", "IM  Isle of Man", "JE  Jersey", "GG  Guernsey"])
+      expect(stdout).toContain(heading);
+    expect(stdout).toContain("Report to Office of the Data Protection Authority (ODPA), Guernsey: REQUIRED");
+    expect(stdout).toContain("hard limit");
+    expect(stdout).toContain("44 h 0 min left");
+  });
+
+  it("prints the assessment as JSON under --json, with the stable keys", async () => {
+    const { code, stdout } = await run(["assess", example, "--json"]);
+    expect(code).toBe(0);
+    const assessment: unknown = JSON.parse(stdout);
+    expect(assessmentSchema.safeParse(assessment).success).toBe(true);
+    const parsed = assessmentSchema.parse(assessment);
+    expect(Object.keys(parsed)).toEqual(["assessedAt", "risk", "obligations"]);
+    expect(parsed.obligations.map((obligation) => obligation.jurisdiction)).toEqual(["GB", "IM", "JE", "GG"]);
+  });
+
+  it("reads the incident from standard input with -", async () => {
+    const incident = JSON.stringify({
+      title: "stdin",
+      controller: { name: "Org", establishments: ["IM"] },
+      awareAt: "2025-06-25T09:00:00+01:00",
+      subjects: { IM: 3 },
+    });
+    const { code, stdout } = await run(["assess", "-", "--json", "--at", "2025-06-25T10:00:00Z"], incident);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({
+      assessedAt: "2025-06-25T10:00:00Z",
+      obligations: [{ jurisdiction: "IM" }],
+    });
+  });
+
+  it("names each bad field on stderr, prints nothing on stdout, and exits 2", async () => {
+    const incident = JSON.stringify({
+      title: "bad",
+      controller: { name: "Org", establishments: ["UK"] },
+      subjects: { GB: -3 },
+    });
+    const { code, stdout, stderr } = await run(["assess", "-"], incident);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr.trim().split("\n")).toEqual([
+      'controller.establishments.0: "UK" is not an ISO 3166-1 alpha-2 code (did you mean "GB"?)',
+      "awareAt: required",
+      "subjects.GB: must be 0 or more",
+    ]);
+  });
+
+  it("reports unreadable and malformed input as bad input", async () => {
+    const missing = await run(["assess", "/nonexistent/incident.json"]);
+    expect(missing).toMatchObject({
+      code: 2,
+      stdout: "",
+      stderr: "/nonexistent/incident.json: cannot read (no such file)\n",
+    });
+    const malformed = await run(["assess", "-"], "{ not json");
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toMatch(/^\(stdin\): not valid JSON/);
+    const empty = await run(["assess", "-"], "  ");
+    expect(empty.stderr).toBe("(stdin): empty input, expected a JSON incident\n");
+  });
+
+  it("refuses a malformed --at", async () => {
+    const { code, stdout, stderr } = await run(["assess", example, "--at", "tomorrow"]);
+    expect({ code, stdout }).toEqual({ code: 2, stdout: "" });
+    expect(stderr).toContain("--at: must be an ISO 8601 date-time");
+  });
+
+  it("treats an unknown command or option as a usage error (exit 2)", async () => {
+    expect((await run(["asses", example])).code).toBe(2);
+    expect((await run(["assess", example, "--jsn"])).code).toBe(2);
+  });
+});
+
+describe("dpdesk schema and packs", () => {
+  it("prints the incident contract as JSON Schema", async () => {
+    const { code, stdout } = await run(["schema", "incident"]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({
+      title: "Incident",
+      type: "object",
+      additionalProperties: false,
+    });
+  });
+
+  it("lists the six rule packs", async () => {
+    const { stdout } = await run(["packs", "--json"]);
+    const packs = JSON.parse(stdout) as { id: string; effectiveTo: string | null }[];
+    expect(packs.map((pack) => pack.id)).toEqual([
+      "uk-gdpr",
+      "isle-of-man",
+      "jersey-2018",
+      "jersey-2005",
+      "guernsey",
+      "eu-gdpr",
+    ]);
+    expect(packs.find((pack) => pack.id === "jersey-2005")?.effectiveTo).toBe("2018-05-25T00:00:00+01:00");
+  });
+});
+
+describe("the installed bin", () => {
+  it("answers --help through npx-style execution of bin/dpdesk.js", async () => {
+    const bin = fileURLToPath(new URL("../../bin/dpdesk.js", import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, [bin, "--help"]);
+    expect(stdout).toContain("Usage: dpdesk");
+    expect(stdout).toContain("assess");
+  });
+});
