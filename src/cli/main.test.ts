@@ -94,6 +94,20 @@ describe("dpdesk assess", () => {
     expect(stderr).toContain("--at: must be an ISO 8601 date-time");
   });
 
+  it("refuses to assess before the organisation became aware", async () => {
+    const early = await run(["assess", example, "--at", "2025-06-24T00:00:00Z"]);
+    expect(early).toMatchObject({ code: 2, stdout: "" });
+    expect(early.stderr).toBe("--at: must not be before awareAt (2025-06-25T09:00:00+01:00)\n");
+    const future = JSON.stringify({
+      title: "typo in the year",
+      controller: { name: "Org", establishments: ["GB"] },
+      awareAt: "2052-06-25T09:00:00Z",
+    });
+    const typo = await run(["assess", "-"], future);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain("awareAt: is in the future");
+  });
+
   it("treats an unknown command or option as a usage error (exit 2)", async () => {
     expect((await run(["asses", example])).code).toBe(2);
     expect((await run(["assess", example, "--jsn"])).code).toBe(2);

@@ -62,6 +62,12 @@ function buildProgram(io: CliIo): Command {
       const parsed = parseIncident(await readJsonInput(file, io.stdin));
       if (!parsed.ok)
         throw new InputError(parsed.problems.map((problem) => `${problem.field}: ${problem.message}`));
+      if (at.getTime() < Date.parse(parsed.value.awareAt))
+        throw new InputError([
+          options.at === undefined
+            ? `awareAt: is in the future (${parsed.value.awareAt}); pass --at to assess as at a later moment`
+            : `--at: must not be before awareAt (${parsed.value.awareAt})`,
+        ]);
       const assessment = assessBreach(parsed.value, { at });
       io.stdout(
         options.json === true

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { assessBreach } from "./assess-breach.js";
 import type { Obligation } from "./assessment.js";
+import type { DataCategory } from "./incident.js";
 import { incident } from "../../test/incident-fixtures.js";
 
 const at = "2025-06-26T12:00:00Z";
@@ -340,5 +341,103 @@ describe("assessBreach, details", () => {
     expect(assessBreach(prospect, { at: new Date(at) })).toEqual(asString);
     expect(assessBreach(prospect, { at: Date.parse(at) })).toEqual(asString);
     expect(() => assessBreach(prospect, { at: "yesterday" })).toThrow(RangeError);
+  });
+
+  it("every pack of a law with a breach-log duty says so, whatever the decision", () => {
+    const assessment = assessBreach(
+      incident({ protection: { encrypted: true }, subjects: { GB: 1, IM: 1, JE: 1, GG: 1, FR: 1 } }),
+      { at },
+    );
+    for (const obligation of assessment.obligations) {
+      expect(obligation.regulator.decision).toBe("not_required");
+      expect(obligation.regulator.reasons.some((reason) => /\.log/.test(reason.rule))).toBe(true);
+    }
+    const je = obligationFor(assessment.obligations, "JE").regulator.reasons.find((reason) =>
+      reason.rule.includes("log"),
+    );
+    expect(je?.text).toContain("all breaches");
+  });
+
+  it("tells an EU-established controller about the one-stop shop, and others about territorial scope, both as [U]", () => {
+    const fromFrance = assessBreach(
+      incident({
+        controller: { establishments: ["FR"] },
+        cause: "cyber_attack",
+        dataCategories: ["health"],
+        subjects: { FR: 50, DE: 30 },
+      }),
+      { at },
+    );
+    for (const obligation of fromFrance.obligations) {
+      const note = obligation.regulator.reasons.find(
+        (reason) => reason.rule === "eu-gdpr.one-stop-shop-unverified",
+      );
+      expect(note?.citation).toContain("[U");
+    }
+    const fromBritain = assessBreach(
+      incident({ cause: "cyber_attack", dataCategories: ["health"], subjects: { GB: 50, FR: 20 } }),
+      { at },
+    );
+    expect(
+      obligationFor(fromBritain.obligations, "FR").regulator.reasons.map((reason) => reason.rule),
+    ).toContain("eu-gdpr.territorial-scope-unverified");
+  });
+
+  it("applies the GDPR from local midnight on 25 May 2018 in every member state", () => {
+    const assessment = assessBreach(
+      incident({
+        controller: { establishments: ["GR"] },
+        awareAt: "2018-05-25T00:30:00+03:00",
+        subjects: { GR: 5 },
+      }),
+      { at },
+    );
+    expect(assessment.obligations[0]?.pack?.id).toBe("eu-gdpr");
+  });
+
+  it("pseudonymisation lowers the impact only when nothing left can single people out", () => {
+    const risk = (dataCategories: DataCategory[], keyCompromised = false) =>
+      assessBreach(
+        incident({
+          cause: "cyber_attack",
+          dataCategories,
+          subjects: { GB: 100 },
+          protection: { pseudonymised: true, keyCompromised },
+        }),
+        { at },
+      ).risk.impact;
+    expect(risk(["health"])).toBe(2);
+    expect(risk(["health", "date_of_birth"])).toBe(3);
+    expect(risk(["health"], true)).toBe(3);
+    expect(risk(["employment"])).toBe(1);
+  });
+
+  it("lists what a notice to the people affected must hold", () => {
+    const assessment = assessBreach(prospect, { at });
+    expect(obligationFor(assessment.obligations, "GB").subjects.contents.map((item) => item.id)).toEqual([
+      "nature",
+      "contact_point",
+      "likely_consequences",
+      "measures",
+    ]);
+  });
+
+  it("writes data categories as English in its reasons", () => {
+    const text = assessBreach(prospect, { at })
+      .risk.reasons.map((reason) => reason.text)
+      .join(" ");
+    expect(text).toContain("financial data");
+    expect(text).toContain("health data");
+    expect(text).not.toContain("_");
+  });
+
+  it("says an unverified regulator power is unverified", () => {
+    const assessment = assessBreach(incident({ subjects: { GB: 1, IM: 1 } }), { at });
+    const gb = obligationFor(assessment.obligations, "GB")
+      .subjects.reasons.map((reason) => reason.citation)
+      .join(" ");
+    expect(gb).toContain("[U");
+    const im = obligationFor(assessment.obligations, "IM").subjects.reasons.map((reason) => reason.rule);
+    expect(im).toContain("isle-of-man.subjects.commissioner-may-require");
   });
 });

@@ -7,7 +7,7 @@ import { assessRisk, isUnintelligible, totalSubjects } from "./assess-risk.js";
 import { addClockHours, formatInstant, formatInZone, toEpochMs } from "./calendar/deadline.js";
 import { countryName, isCountry, type Country } from "./countries.js";
 import { jurisdictionsConcerned, type Incident } from "./incident.js";
-import { hasRulePack as hasAnyPack, packInForce } from "./packs/index.js";
+import { packInForce, packsFor } from "./packs/index.js";
 import type { DecisionRule, Facts, RulePack, StatedRule } from "./rule-pack.js";
 
 export interface AssessOptions {
@@ -38,6 +38,8 @@ function assessUnderPack(pack: RulePack, facts: Facts, awareMs: number, atMs: nu
 
   const reportRule = decide(pack.regulatorRules, facts);
   const reasons = [reasonFrom(reportRule, facts)];
+  for (const note of pack.regulatorNotes)
+    if (note.when(facts)) reasons.push({ rule: note.id, citation: note.citation, text: note.because(facts) });
   if (incident.dataCategories.includes("criminal_offence")) reasons.push(stated(pack.specialCategoriesRule));
 
   const clockRuns =
@@ -48,6 +50,7 @@ function assessUnderPack(pack: RulePack, facts: Facts, awareMs: number, atMs: nu
     reasons.push(stated(pack.deadline.rule));
     if (late) reasons.push(stated(pack.deadline.lateRule));
   }
+  if (pack.logRule !== null) reasons.push(stated(pack.logRule));
   const contents =
     late && pack.delayReasonItem !== null
       ? [...pack.noticeContents, pack.delayReasonItem]
@@ -55,6 +58,9 @@ function assessUnderPack(pack: RulePack, facts: Facts, awareMs: number, atMs: nu
 
   const subjectRule = decide(pack.subjectRules, facts);
   const processor = incident.controller.role === "processor";
+  const subjectReasons = [reasonFrom(subjectRule, facts)];
+  if (subjectRule.decision === "not_required" && !processor && pack.regulatorMayRequireNotice !== null)
+    subjectReasons.push(stated(pack.regulatorMayRequireNotice));
 
   return {
     jurisdiction: country,
@@ -77,8 +83,9 @@ function assessUnderPack(pack: RulePack, facts: Facts, awareMs: number, atMs: nu
     subjects: {
       decision: subjectRule.decision,
       timing: processor ? "Not the processor's duty: its controller tells people" : pack.subjectTiming,
+      contents: [...pack.subjectContents],
       considerations: subjectRule.considerations?.(facts) ?? [],
-      reasons: [reasonFrom(subjectRule, facts)],
+      reasons: subjectReasons,
     },
     processor: processor
       ? {
@@ -91,17 +98,17 @@ function assessUnderPack(pack: RulePack, facts: Facts, awareMs: number, atMs: nu
   };
 }
 
-function noPackObligation(
-  country: Country,
-  incident: Incident,
-  awareMs: number,
-  covered: boolean,
-): Obligation {
+function noPackObligation(country: Country, incident: Incident, packs: readonly RulePack[]): Obligation {
   const name = countryName(country);
-  const when = covered ? ` in force on ${formatInstant(awareMs).slice(0, 10)}` : "";
+  // The date as the user wrote it, in their own offset.
+  const when = packs.length > 0 ? ` in force on ${incident.awareAt.slice(0, 10)}` : "";
+  const coverage = packs.map(
+    (pack) =>
+      `${pack.id} applies from ${pack.effectiveFrom.slice(0, 10)}${pack.effectiveTo === null ? "" : ` to ${pack.effectiveTo.slice(0, 10)}`} (${pack.effectiveCitation})`,
+  );
   const reason: Reason = {
     rule: "engine.no-rule-pack",
-    citation: "dpdesk rule-pack registry (src/law/packs/index.ts)",
+    citation: ["dpdesk rule-pack registry (src/law/packs/index.ts)", ...coverage].join("; "),
     text: `There is no rule pack for ${country}${when} (${name}), so a person must decide what the law there requires.`,
   };
   const processor = incident.controller.role === "processor";
@@ -130,6 +137,7 @@ function noPackObligation(
     subjects: {
       decision: "judgement",
       timing: "Unknown: check the local law",
+      contents: [],
       considerations: [
         "Consider telling the people affected if the risk to them is high, whatever the law requires.",
       ],
@@ -139,7 +147,8 @@ function noPackObligation(
       ? {
           decision: "required",
           notify: "controller",
-          timing: "Without undue delay after becoming aware",
+          timing:
+            "Promptly, as the contract with the controller requires (no rule pack: check the local law)",
           reasons: [reason],
         }
       : null,
@@ -163,7 +172,7 @@ export function assessBreach(incident: Incident, options: AssessOptions): Assess
   const obligations = jurisdictionsConcerned(incident).map((country): Obligation => {
     if (!isCountry(country)) throw new RangeError(`${country} is not an ISO 3166-1 alpha-2 country code`);
     const pack = packInForce(country, awareMs);
-    if (pack === null) return noPackObligation(country, incident, awareMs, hasAnyPack(country));
+    if (pack === null) return noPackObligation(country, incident, packsFor(country));
     const facts: Facts = {
       incident,
       risk,

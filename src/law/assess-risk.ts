@@ -5,7 +5,7 @@
  */
 import type { Reason, Risk, RiskLevel } from "./assessment.js";
 import type { Cause, DataCategory, Incident } from "./incident.js";
-import { describeCategories, seed } from "./sources.js";
+import { describeCategories, describeList, seed } from "./sources.js";
 
 /**
  * Data whose exposure is likely to cause significant harm: the special categories (GDPR Art 9(1), RULEBOOK
@@ -27,6 +27,40 @@ export const highHarmCategories: ReadonlySet<DataCategory> = new Set<DataCategor
   "credentials",
   "children",
 ]);
+
+/** The special categories of GDPR Art 9(1) (RULEBOOK §2.5 [V U17]). */
+const article9: ReadonlySet<DataCategory> = new Set<DataCategory>([
+  "racial_or_ethnic_origin",
+  "political_opinions",
+  "religious_or_philosophical_beliefs",
+  "trade_union_membership",
+  "genetic",
+  "biometric",
+  "health",
+  "sex_life_or_sexual_orientation",
+]);
+
+/** Facts that can single a person out once combined with other data, despite pseudonymisation. */
+const quasiIdentifiers: ReadonlySet<DataCategory> = new Set<DataCategory>([
+  "date_of_birth",
+  "location",
+  "online_identifiers",
+  "government_id",
+]);
+
+/** Where the harm of each kind of high-harm data is written down. */
+function harmCitation(harmful: readonly DataCategory[]): string {
+  const sources: string[] = [seed.riskMatrix];
+  if (harmful.some((category) => article9.has(category)))
+    sources.push("RULEBOOK §2.5 (special categories) [V U17]");
+  if (harmful.includes("criminal_offence"))
+    sources.push("RULEBOOK §3.5, §5.5 (criminal offence data) [V U17, J2]");
+  if (harmful.some((category) => ["financial", "government_id", "credentials"].includes(category)))
+    sources.push(`${seed.gd20Harm} (identity theft, financial circumstances)`);
+  if (harmful.includes("children"))
+    sources.push("[U: rating children's data as high harm is dpdesk's policy; not in the RULEBOOK]");
+  return sources.join("; ");
+}
 
 /** Categories that name or single out a person directly. */
 const directIdentifiers: ReadonlySet<DataCategory> = new Set<DataCategory>(["name", "contact", "address"]);
@@ -89,7 +123,7 @@ function proposeLikelihood(incident: Incident): { value: number; reasons: Reason
   reasons.push(
     reason(`risk.likelihood.cause.${incident.cause}`, `Likelihood ${value} (${label}): ${base.why}.`),
   );
-  if (incident.protection.keyCompromised)
+  if (incident.protection.encrypted && incident.protection.keyCompromised)
     reasons.push(
       reason(
         "risk.likelihood.key-compromised",
@@ -101,7 +135,7 @@ function proposeLikelihood(incident: Incident): { value: number; reasons: Reason
     reasons.push(
       reason(
         "risk.likelihood.not-disclosed",
-        `Likelihood lowered to ${value}: the breach affected only the ${describeCategories(incident.nature)} of the data, not its confidentiality, so nobody is known to have seen it.`,
+        `Likelihood lowered to ${value}: the breach affected only the ${describeList(incident.nature)} of the data, not its confidentiality, so nobody is known to have seen it.`,
       ),
     );
   }
@@ -142,53 +176,61 @@ function proposeImpact(incident: Incident): { value: number; reasons: Reason[] }
         ),
       ],
     };
-  const named = categories.filter((category) => directIdentifiers.has(category));
-  if (incident.protection.pseudonymised && named.length === 0)
-    return {
-      value: 1,
-      reasons: [
-        reason(
-          "risk.impact.pseudonymised",
-          "Impact 1 (little or none): the data was pseudonymised and holds no names or contact details, which the policy template rates as little or no impact.",
-        ),
-      ],
-    };
   const reasons: Reason[] = [];
-  if (incident.protection.pseudonymised)
-    reasons.push(
-      reason(
-        "risk.impact.pseudonymised-but-identified",
-        `Pseudonymisation does not lower the impact here: the data still holds ${describeCategories(named)}.`,
-      ),
-    );
-  if (harmful.length > 0) {
+  let value = harmful.length > 0 ? 3 : 2;
+  if (harmful.length > 0)
     reasons.push(
       reason(
         "risk.impact.harmful-data",
         `Impact 3 (significant): the data includes ${describeCategories(harmful)}, whose exposure can lead to discrimination, fraud or distress.`,
-        `${seed.riskMatrix}; ${seed.gd20Harm}; RULEBOOK §2.5 (special categories) [V U17]`,
+        harmCitation(harmful),
       ),
     );
-    return { value: 3, reasons };
-  }
-  if (categories.length === 0) {
+  else if (categories.length === 0)
     reasons.push(
       reason(
         "risk.impact.categories-unknown",
         "Impact 2 (medium): no data categories were given, so the engine assumes ordinary identifiable personal data; list the categories to refine this.",
       ),
     );
-    return { value: 2, reasons };
+  else
+    reasons.push(
+      reason(
+        "risk.impact.identifiable-data",
+        `Impact 2 (medium): the data (${describeCategories(categories)}) identifies people but is not of a kind whose exposure usually causes serious harm.`,
+      ),
+    );
+  if (incident.protection.pseudonymised) {
+    const identifying = categories.filter(
+      (category) => directIdentifiers.has(category) || quasiIdentifiers.has(category),
+    );
+    if (incident.protection.keyCompromised)
+      reasons.push(
+        reason(
+          "risk.impact.pseudonymisation-reversed",
+          "Pseudonymisation does not lower the impact: the key or the additional information needed to re-identify people was compromised too.",
+        ),
+      );
+    else if (identifying.length > 0)
+      reasons.push(
+        reason(
+          "risk.impact.pseudonymised-but-identifiable",
+          `Pseudonymisation does not lower the impact here: the data still holds ${describeCategories(identifying)}, which can single people out.`,
+        ),
+      );
+    else {
+      value -= 1;
+      reasons.push(
+        reason(
+          "risk.impact.pseudonymised",
+          `Impact lowered to ${value}: the data was pseudonymised and holds nothing that singles people out, though pseudonymised data is still personal data and not unintelligible (Art 34(3)(a)).`,
+          `${seed.riskMatrix} (impact 1: 'encrypted/pseudonymised'); ${seed.templateSubjects} ('would be unintelligible'); RULEBOOK §2.2 [V E2]`,
+        ),
+      );
+    }
   }
-  reasons.push(
-    reason(
-      "risk.impact.identifiable-data",
-      `Impact 2 (medium): the data (${describeCategories(categories)}) identifies people but is not of a kind whose exposure usually causes serious harm.`,
-    ),
-  );
-  return { value: 2, reasons };
+  return { value, reasons };
 }
-
 /** Rates the risk of a breach to the people concerned, proposing what the assessor has not given. */
 export function assessRisk(incident: Incident): Risk {
   const likelihood =

@@ -78,6 +78,9 @@ export const obligationSchema = z.strictObject({
   subjects: z.strictObject({
     decision: z.enum(subjectDecisions),
     timing: z.string(),
+    contents: z
+      .array(noticeItemSchema)
+      .meta({ description: "What the notice to the people affected must hold" }),
     considerations: z.array(z.string()),
     reasons: z.array(reasonSchema),
   }),

@@ -48,7 +48,7 @@ export function riskBasedReportingRules(law: GdprFamilyLaw): DecisionRule<Regula
       when: riskIsUnlikely,
       decision: "not_required",
       because: (facts) =>
-        `With ${describeRisk(facts)}, the breach is unlikely to result in a risk to people's rights and freedoms, so ${reportingLaw} does not require a report to ${regulator}, but it must still be logged with the reasons.`,
+        `With ${describeRisk(facts)}, the breach is unlikely to result in a risk to people's rights and freedoms, so ${reportingLaw} does not require a report to ${regulator}.`,
     },
     {
       id: `${pack}.report.risk-medium`,
@@ -73,7 +73,7 @@ export function riskBasedReportingRules(law: GdprFamilyLaw): DecisionRule<Regula
 export function mediumRiskConsiderations(facts: Facts, regulator: string): string[] {
   const { likelihood, impact } = facts.risk;
   const list: string[] = [
-    `If a risk to people is likely but not high, report to ${regulator} but there is no duty to tell the people affected (ICO self-assessment, RULEBOOK §3.1 [V U6]).`,
+    `If a risk to people is likely but not high, the duty is to report to ${regulator} without telling the people affected (the ICO's self-assessment reads GDPR Art 33–34 this way: RULEBOOK §3.1 [V U6]).`,
   ];
   if (likelihood === 1)
     list.push(
@@ -90,7 +90,7 @@ export function mediumRiskConsiderations(facts: Facts, regulator: string): strin
 }
 
 export function highRiskSubjectRules(law: GdprFamilyLaw): DecisionRule<SubjectDecision>[] {
-  const { pack, subjectsLaw, regulator, citations } = law;
+  const { pack, subjectsLaw, citations } = law;
   const riskTo = law.riskTo ?? "people's rights and freedoms";
   const tellPeople = law.tellPeople ?? "without undue delay";
   return [
@@ -108,7 +108,7 @@ export function highRiskSubjectRules(law: GdprFamilyLaw): DecisionRule<SubjectDe
       when: (facts) => !riskIsHigh(facts),
       decision: "not_required",
       because: (facts) =>
-        `With ${describeRisk(facts)}, the risk to ${riskTo} is not high, so ${subjectsLaw} does not require telling people (${regulator} may still require it).`,
+        `With ${describeRisk(facts)}, the risk to ${riskTo} is not high, so ${subjectsLaw} does not require telling people.`,
     },
     {
       id: `${pack}.subjects.exemption.unintelligible`,
@@ -141,6 +141,28 @@ export function highRiskSubjectRules(law: GdprFamilyLaw): DecisionRule<SubjectDe
       decision: "required",
       because: (facts) =>
         `With ${describeRisk(facts)}, the breach is likely to result in a high risk to ${riskTo}, so ${subjectsLaw} requires telling the people affected ${tellPeople}.`,
+    },
+  ];
+}
+
+/** What a notice to the people affected must hold: GDPR Art 34(2), by reference to Art 33(3)(b)–(d). */
+export function article34Contents(citation: string): NoticeItem[] {
+  return [
+    {
+      id: "nature",
+      text: "A description, in clear and plain language, of the nature of the breach.",
+      citation,
+    },
+    {
+      id: "contact_point",
+      text: "The name and contact details of the data protection officer or other contact point.",
+      citation,
+    },
+    { id: "likely_consequences", text: "The likely consequences of the breach.", citation },
+    {
+      id: "measures",
+      text: "The measures taken or proposed to deal with the breach, including measures to mitigate its possible adverse effects.",
+      citation,
     },
   ];
 }

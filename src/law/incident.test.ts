@@ -74,10 +74,13 @@ describe("parseIncident", () => {
     ).toEqual(["likelihood: must be at most 3", "awareAt: must not be before occurredAt"]);
   });
 
-  it("rejects a compromised key for data that was not encrypted", () => {
+  it("rejects a compromised key for data that was neither encrypted nor pseudonymised", () => {
     expect(problemsOf({ ...baseIncident, protection: { keyCompromised: true } })).toEqual([
-      "protection.keyCompromised: can only be true when encrypted is true",
+      "protection.keyCompromised: can only be true when encrypted or pseudonymised is true",
     ]);
+    expect(
+      problemsOf({ ...baseIncident, protection: { pseudonymised: true, keyCompromised: true } }),
+    ).toEqual([]);
   });
 
   it("rejects values outside the vocabularies and wrong types", () => {

@@ -114,7 +114,10 @@ export const incidentSchema = z
     protection: z
       .strictObject({
         encrypted: z.boolean().default(false),
-        keyCompromised: z.boolean().default(false),
+        keyCompromised: z.boolean().default(false).meta({
+          description:
+            "The encryption key, or the information needed to reverse pseudonymisation, was compromised too",
+        }),
         pseudonymised: z.boolean().default(false),
         publiclyAvailable: z.boolean().default(false),
       })
@@ -145,7 +148,8 @@ export const incidentSchema = z
   .meta({ title: "Incident", description: "The facts of a personal data breach, as dpdesk assesses them" });
 
 /**
- * Facts that contradict each other (aware before the breach occurred, a compromised key without encryption).
+ * Facts that contradict each other (aware before the breach occurred, a compromised key without encryption or
+ * pseudonymisation).
  * Works on raw input too, so that these are reported alongside type errors in one pass.
  */
 function findInconsistencies(value: unknown): InputProblem[] {
@@ -170,10 +174,10 @@ function findInconsistencies(value: unknown): InputProblem[] {
   const protection = incident.protection;
   if (typeof protection === "object" && protection !== null) {
     const flags = protection as Record<string, unknown>;
-    if (flags.keyCompromised === true && flags.encrypted !== true)
+    if (flags.keyCompromised === true && flags.encrypted !== true && flags.pseudonymised !== true)
       problems.push({
         field: "protection.keyCompromised",
-        message: "can only be true when encrypted is true",
+        message: "can only be true when encrypted or pseudonymised is true",
       });
   }
   return problems;

@@ -44,6 +44,14 @@ export interface DecisionRule<Decision> {
   considerations?: (facts: Facts) => string[];
 }
 
+/** A point that applies whenever its test holds, alongside the rule that decides. */
+export interface NoteRule {
+  id: string;
+  citation: string;
+  when: (facts: Facts) => boolean;
+  because: (facts: Facts) => string;
+}
+
 export interface StatedRule {
   id: string;
   citation: string;
@@ -58,6 +66,8 @@ export interface RulePack {
   effectiveFrom: string;
   /** First instant at which it no longer applies (exclusive), or null while in force. */
   effectiveTo: string | null;
+  /** The source of the dates the pack is in force (commencement of the law). */
+  effectiveCitation: string;
   /** Where the pack applies, with the time zone its deadlines are shown in. */
   jurisdictions: Readonly<Record<Country, { timeZone: string }>>;
   regulators: Readonly<Record<Country, Regulator>>;
@@ -65,6 +75,10 @@ export interface RulePack {
   specialCategories: readonly DataCategory[];
   specialCategoriesRule: StatedRule;
   regulatorRules: readonly DecisionRule<RegulatorDecision>[];
+  /** Further points the regulator decision must mention when their test holds (e.g. the EU one-stop shop). */
+  regulatorNotes: readonly NoteRule[];
+  /** The duty to log every breach, whatever the decision; null where the law sets none. */
+  logRule: StatedRule | null;
   /** The reporting deadline in clock hours from awareness, or null where no law sets one. */
   deadline: { hours: number; strict: boolean; rule: StatedRule; lateRule: StatedRule } | null;
   regulatorTiming: string;
@@ -73,6 +87,10 @@ export interface RulePack {
   delayReasonItem: NoticeItem | null;
   subjectRules: readonly DecisionRule<SubjectDecision>[];
   subjectTiming: string;
+  /** What a notice to the people affected must contain; empty where no law says. */
+  subjectContents: readonly NoticeItem[];
+  /** That the regulator may order the people to be told even when the engine says not required. */
+  regulatorMayRequireNotice: StatedRule | null;
   /** A processor's duty to its controller. */
   processorDuty: { timing: string; rule: StatedRule };
 }

@@ -21,8 +21,39 @@ export const seed = {
   gd20Public: "GD20, 'Will a reported breach be made public?'",
 } as const;
 
-export function describeCategories(categories: readonly string[]): string {
-  const words = categories.map((category) => category.replaceAll("_", " "));
+/** How each data category reads inside a sentence. */
+const categoryPhrases: Readonly<Record<string, string>> = {
+  name: "names",
+  contact: "contact details",
+  address: "addresses",
+  date_of_birth: "dates of birth",
+  government_id: "government identifiers",
+  financial: "financial data",
+  credentials: "login credentials",
+  location: "location data",
+  online_identifiers: "online identifiers",
+  employment: "employment details",
+  children: "children's data",
+  criminal_offence: "criminal offence data",
+  racial_or_ethnic_origin: "racial or ethnic origin",
+  political_opinions: "political opinions",
+  religious_or_philosophical_beliefs: "religious or philosophical beliefs",
+  trade_union_membership: "trade union membership",
+  genetic: "genetic data",
+  biometric: "biometric data",
+  health: "health data",
+  sex_life_or_sexual_orientation: "data about sex life or sexual orientation",
+};
+
+/** A list of words as English: "a", "a and b", "a, b and c". */
+export function describeList(words: readonly string[]): string {
   if (words.length <= 1) return words.join("");
   return `${words.slice(0, -1).join(", ")} and ${words.at(-1) ?? ""}`;
+}
+
+/** Data categories as English: "financial data, health data and addresses". */
+export function describeCategories(categories: readonly string[]): string {
+  return describeList(
+    categories.map((category) => categoryPhrases[category] ?? category.replaceAll("_", " ")),
+  );
 }

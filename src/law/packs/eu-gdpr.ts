@@ -1,15 +1,17 @@
 /**
  * The EU GDPR (Regulation (EU) 2016/679) Art 33–34, the reference regime (RULEBOOK §2). dpdesk lists one
  * obligation per member state where affected people live or the controller is established, each addressed to
- * that state's supervisory authority. Where the controller has a main establishment in the EU, the one-stop
- * shop (Art 56) may make one authority the lead; the obligations say so.
+ * that state's supervisory authority. Each obligation says whether the one-stop shop (Art 56) may make one
+ * authority the lead, or whether the GDPR reaches a controller outside the EU only through Art 3(2).
  */
 import {
   article33Contents,
+  article34Contents,
   highRiskSubjectRules,
   riskBasedReportingRules,
   type GdprFamilyLaw,
 } from "../gdpr-family.js";
+import { euMemberStates } from "../countries.js";
 import type { Regulator, RulePack } from "../rule-pack.js";
 
 const law: GdprFamilyLaw = {
@@ -196,8 +198,10 @@ export const euGdpr: RulePack = {
   id: "eu-gdpr",
   version: "2026.1",
   title: "EU General Data Protection Regulation (EU) 2016/679",
-  effectiveFrom: "2018-05-25T00:00:00+02:00",
+  effectiveFrom: "2018-05-25T00:00:00+03:00",
   effectiveTo: null,
+  effectiveCitation:
+    "GDPR Art 99(2): applies from 25 May 2018, taken from the earliest local midnight in the EU (EEST) [U: Art 99 not in RULEBOOK]",
   jurisdictions,
   regulators,
   specialCategories: [
@@ -216,6 +220,27 @@ export const euGdpr: RulePack = {
     text: "Under the GDPR, criminal conviction and offence data is not special category data but has its own rules (Art 10).",
   },
   regulatorRules: riskBasedReportingRules(law),
+  regulatorNotes: [
+    {
+      id: "eu-gdpr.one-stop-shop-unverified",
+      citation: "GDPR Art 56 [U: the one-stop shop is not in the RULEBOOK]",
+      when: (facts) => facts.incident.controller.establishments.some((country) => country in euMemberStates),
+      because: () =>
+        "The controller is established in the EU, so under the one-stop shop its lead supervisory authority may take the report for every member state concerned (not verified).",
+    },
+    {
+      id: "eu-gdpr.territorial-scope-unverified",
+      citation: "GDPR Art 3(2), Art 27 [U: territorial scope is not in the RULEBOOK]",
+      when: (facts) => !facts.incident.controller.establishments.some((country) => country in euMemberStates),
+      because: () =>
+        "The controller has no EU establishment, so the GDPR applies only if it offers goods or services to, or monitors, people in the EU; check that scope before reporting (not verified).",
+    },
+  ],
+  logRule: {
+    id: "eu-gdpr.log",
+    citation: "GDPR Art 33(5); RULEBOOK §2.4 [V E10]",
+    text: "Every breach must be documented, with its facts, effects and remedial action, so that the authority can verify compliance.",
+  },
   deadline: {
     hours: 72,
     strict: false,
@@ -240,6 +265,12 @@ export const euGdpr: RulePack = {
   },
   subjectRules: highRiskSubjectRules(law),
   subjectTiming: "Without undue delay, in clear and plain language",
+  subjectContents: article34Contents("GDPR Art 34(2); RULEBOOK §2.2 [V E2]"),
+  regulatorMayRequireNotice: {
+    id: "eu-gdpr.subjects.authority-may-require-unverified",
+    citation: "GDPR Art 34(4) [U: not in the RULEBOOK]",
+    text: "The supervisory authority may still require the people affected to be told (not verified).",
+  },
   processorDuty: {
     timing: "Without undue delay after becoming aware",
     rule: {

@@ -9,7 +9,7 @@
  */
 import type { RulePack } from "../rule-pack.js";
 import { always, describeRisk, isProcessor, riskIsMedium, riskIsUnlikely } from "../conditions.js";
-import { article33Contents, highRiskSubjectRules } from "../gdpr-family.js";
+import { article33Contents, article34Contents, highRiskSubjectRules } from "../gdpr-family.js";
 
 const threshold = "Guernsey Law 2017 s.42; RULEBOOK §6.1 [V G1 (secondary), G2]";
 
@@ -19,6 +19,7 @@ export const guernsey: RulePack = {
   title: "Data Protection (Bailiwick of Guernsey) Law, 2017",
   effectiveFrom: "2018-05-25T00:00:00+01:00",
   effectiveTo: null,
+  effectiveCitation: "RULEBOOK §6.1: breaches coming to attention after 25 May 2018 [V G2]",
   jurisdictions: { GG: { timeZone: "Europe/Guernsey" } },
   regulators: {
     GG: {
@@ -69,7 +70,7 @@ export const guernsey: RulePack = {
       when: riskIsMedium,
       decision: "required",
       because: (facts) =>
-        `With ${describeRisk(facts)}, some risk to people's significant interests cannot be ruled out, and s.42 requires a report unless there is unlikely to be any such risk.`,
+        `With ${describeRisk(facts)}, some risk to people's significant interests cannot be ruled out, and dpdesk reads s.42's "unlikely to result in any risk" as a lower bar than the GDPR's (an interpretation, not verified), so it treats the report as required.`,
     },
     {
       id: "guernsey.report.risk-to-significant-interests",
@@ -80,6 +81,12 @@ export const guernsey: RulePack = {
         `With ${describeRisk(facts)}, the breach is likely to result in a risk to the significant interests of the people concerned, so s.42 requires a written report to the ODPA.`,
     },
   ],
+  regulatorNotes: [],
+  logRule: {
+    id: "guernsey.log",
+    citation: "RULEBOOK §6.4 [V G2]",
+    text: "Guernsey requires an internal log of breaches, whether or not they are reported.",
+  },
   deadline: {
     hours: 72,
     strict: true,
@@ -121,6 +128,10 @@ export const guernsey: RulePack = {
     },
   }),
   subjectTiming: "As soon as practicable, in clear and plain language",
+  subjectContents: article34Contents(
+    "RULEBOOK §6.2 [V G2]: the nature of the breach, the contact point, likely consequences and measures taken or proposed",
+  ),
+  regulatorMayRequireNotice: null,
   processorDuty: {
     timing: "As soon as the processor becomes aware",
     rule: {

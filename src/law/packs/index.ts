@@ -38,7 +38,9 @@ export function packInForce(country: Country, awareAtMs: number): RulePack | nul
   return null;
 }
 
-/** Whether any pack (at any time) covers the country. */
-export function hasRulePack(country: Country): boolean {
-  return spansByCountry.has(country);
+/** Every pack that covers the country at some time, oldest first. */
+export function packsFor(country: Country): RulePack[] {
+  return (spansByCountry.get(country) ?? [])
+    .map((span) => span.pack)
+    .sort((a, b) => Date.parse(a.effectiveFrom) - Date.parse(b.effectiveFrom));
 }

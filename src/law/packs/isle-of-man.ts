@@ -5,6 +5,7 @@
  */
 import {
   article33Contents,
+  article34Contents,
   highRiskSubjectRules,
   riskBasedReportingRules,
   type GdprFamilyLaw,
@@ -32,6 +33,8 @@ export const isleOfMan: RulePack = {
   // Commencement 1 August 2018 is not in the RULEBOOK: [U].
   effectiveFrom: "2018-08-01T00:00:00+01:00",
   effectiveTo: null,
+  effectiveCitation:
+    "[U: commencement of the Isle of Man Data Protection Act 2018 and Applied GDPR on 1 August 2018 is not in the RULEBOOK]",
   jurisdictions: { IM: { timeZone: "Europe/Isle_of_Man" } },
   regulators: {
     IM: {
@@ -60,6 +63,12 @@ export const isleOfMan: RulePack = {
     text: "Under Isle of Man law, criminal convictions and offences data is not special category data but is handled under Art 10.",
   },
   regulatorRules: riskBasedReportingRules(law),
+  regulatorNotes: [],
+  logRule: {
+    id: "isle-of-man.log",
+    citation: `Applied GDPR Art 33(5); RULEBOOK §4.4 [V-inh]; ${seed.templateSubjects}`,
+    text: "Every breach must be documented in the breach log, and all information about it, evidence and correspondence included, kept indefinitely.",
+  },
   deadline: {
     hours: 72,
     strict: false,
@@ -90,6 +99,14 @@ export const isleOfMan: RulePack = {
   },
   subjectRules: highRiskSubjectRules(law),
   subjectTiming: "As soon as possible, without undue delay; the Commissioner can require it",
+  subjectContents: article34Contents(
+    `Applied GDPR Art 34(2); RULEBOOK §4.2 [V M4]; ${seed.templateSubjects}`,
+  ),
+  regulatorMayRequireNotice: {
+    id: "isle-of-man.subjects.commissioner-may-require",
+    citation: `RULEBOOK §4.2 [V M4]; ${seed.templateSubjects} ('The IOM ICO may also require us to communicate the breach')`,
+    text: "The Information Commissioner may still require the people affected to be told, even at low risk.",
+  },
   processorDuty: {
     timing: "Without undue delay after becoming aware",
     rule: {

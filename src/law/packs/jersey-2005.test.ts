@@ -155,4 +155,50 @@ describe("GD20's thresholds and presumptions", () => {
       "other_information",
     ]);
   });
+
+  it("counts individuals, not records, for the 1,000 rule of thumb", () => {
+    const result = gd20({
+      cause: "misdirected",
+      dataCategories: ["name", "contact"],
+      subjects: { JE: 3 },
+      records: 1000,
+    });
+    expect(result.decision).toBe("not_required");
+    const uncounted = gd20({
+      cause: "misdirected",
+      dataCategories: ["name", "contact"],
+      subjects: {},
+      records: 1000,
+    });
+    expect(uncounted.rule).toBe("jersey-2005.report.1000-individuals");
+    expect(uncounted.obligation.regulator.reasons[0]?.text).toContain("the records stand in for people");
+  });
+
+  it("below 10 records of sensitive data, says so rather than calling the data ordinary", () => {
+    const result = gd20({
+      cause: "misdirected",
+      dataCategories: ["name", "health"],
+      subjects: { JE: 9 },
+      likelihood: 1,
+    });
+    expect(result).toMatchObject({
+      decision: "not_required",
+      rule: "jersey-2005.no-report.sensitive-below-10-records",
+    });
+    expect(result.obligation.regulator.reasons[0]?.text).toContain("health data");
+    expect(result.obligation.regulator.reasons[0]?.text).toContain('"as few as 10 records"');
+  });
+
+  it("does not ask for people to be told about the union example either", () => {
+    const result = gd20({
+      cause: "lost_or_stolen_device",
+      dataCategories: ["name", "trade_union_membership"],
+      subjects: { JE: 50 },
+    });
+    expect(result.decision).toBe("not_required");
+    expect(result.obligation.subjects.decision).toBe("not_required");
+    expect(result.obligation.subjects.reasons[0]?.rule).toBe(
+      "jersey-2005.subjects.union-records-no-special-circumstances",
+    );
+  });
 });

@@ -39,12 +39,31 @@ const sensitiveInCircumstances: ReadonlySet<DataCategory> = new Set<DataCategory
 ]);
 
 /**
- * GD20 speaks of records ("as few as 10 records") and of individuals ("1000 or more individuals"). dpdesk takes
- * the larger of the two counts it is given: every person has at least one record, and where only records are
- * counted, GD20's "if unsure, report" favours the larger figure.
+ * GD20's sensitivity test counts records ("as few as 10 records"): every person has at least one, so the
+ * larger of the people and records counts is used.
  */
 function volume(facts: Facts): number {
   return Math.max(facts.totalSubjects, facts.incident.records ?? 0);
+}
+
+/**
+ * GD20's volume test counts individuals ("1000 or more individuals"), not records. Only where nobody has been
+ * counted yet does the number of records stand in for them, as an estimate.
+ */
+function individuals(facts: Facts): number {
+  return facts.totalSubjects > 0 ? facts.totalSubjects : (facts.incident.records ?? 0);
+}
+
+/** GD20's trade union example: union membership the only sensitive data, and nothing making harm likely. */
+function unionRecordsWithoutSpecialCircumstances(facts: Facts): boolean {
+  // A likelihood of 3 (harm is likely) is a special circumstance, e.g. an assessor who knows the thief was after the list.
+  const circumstantial = circumstantialData(facts);
+  return (
+    facts.risk.likelihood < 3 &&
+    !facts.incident.dataCategories.some((category) => particularlySensitive.has(category)) &&
+    circumstantial.length > 0 &&
+    circumstantial.every((category) => category === "trade_union_membership")
+  );
 }
 
 function deliberate(facts: Facts): boolean {
@@ -74,6 +93,8 @@ export const jersey2005: RulePack = {
   // Commencement of the 2005 Law (1 December 2005) is not in the RULEBOOK: [U].
   effectiveFrom: "2005-12-01T00:00:00Z",
   effectiveTo: "2018-05-25T00:00:00+01:00",
+  effectiveCitation:
+    "[U: commencement of the Data Protection (Jersey) Law 2005 on 1 December 2005 is not in the RULEBOOK]; it gave way to the 2018 Law on 25 May 2018 (RULEBOOK §5)",
   jurisdictions: { JE: { timeZone: "Europe/Jersey" } },
   regulators: {
     JE: {
@@ -139,19 +160,15 @@ export const jersey2005: RulePack = {
     {
       id: "jersey-2005.report.1000-individuals",
       citation: seed.gd20Volume,
-      when: (facts) => volume(facts) >= 1000,
+      when: (facts) => individuals(facts) >= 1000,
       decision: "recommended",
       because: (facts) =>
-        `The breach concerns ${count(facts)}, and GD20's rule of thumb presumes a report for a collection about 1,000 or more individuals where there is a real risk of some harm.`,
+        `The breach concerns ${facts.totalSubjects > 0 ? `${facts.totalSubjects.toLocaleString("en-GB")} people` : `${individuals(facts).toLocaleString("en-GB")} records (nobody counted yet, so the records stand in for people)`}, and GD20's rule of thumb presumes a report for a collection about 1,000 or more individuals where there is a real risk of some harm.`,
     },
     {
       id: "jersey-2005.no-report.union-records-no-special-circumstances",
       citation: `${seed.gd20Sensitivity} (worked example: trade union subscription records of 50 individuals)`,
-      // A likelihood of 3 (harm is likely) is a special circumstance, e.g. an assessor who knows the thief was after the list.
-      when: (facts) =>
-        facts.risk.likelihood < 3 &&
-        circumstantialData(facts).length > 0 &&
-        circumstantialData(facts).every((category) => category === "trade_union_membership"),
+      when: unionRecordsWithoutSpecialCircumstances,
       decision: "not_required",
       because: () =>
         "Trade union membership is sensitive personal data, but GD20 would not expect a report of a small number of union subscription records lost with no special circumstances.",
@@ -177,6 +194,17 @@ export const jersey2005: RulePack = {
         `Although fewer than 1,000 people are concerned, the risk is high (${facts.risk.score} of 9) because of the circumstances of the breach, and GD20 says much lower volumes may then be reported.`,
     },
     {
+      id: "jersey-2005.no-report.sensitive-below-10-records",
+      citation: `${seed.gd20Sensitivity}; ${seed.gd20Volume} ('if unsure … report')`,
+      when: (facts) =>
+        facts.incident.dataCategories.some(
+          (category) => particularlySensitive.has(category) || sensitiveInCircumstances.has(category),
+        ),
+      decision: "not_required",
+      because: (facts) =>
+        `The data includes ${describeCategories(facts.incident.dataCategories.filter((category) => particularlySensitive.has(category) || sensitiveInCircumstances.has(category)))} but concerns only ${count(facts)}, below GD20's "as few as 10 records", so no report is presumed, though GD20 says to report if unsure.`,
+    },
+    {
       id: "jersey-2005.no-report.no-significant-harm",
       citation: `${seed.gd20Volume} (worked example: a marketing list of 500 names and addresses)`,
       when: () => true,
@@ -185,6 +213,8 @@ export const jersey2005: RulePack = {
         `With ${count(facts)} and no particularly sensitive data, there is little risk of significant harm, and GD20 would not expect a report (as with its example of a lost marketing list of 500 names and addresses).`,
     },
   ],
+  regulatorNotes: [],
+  logRule: null,
   deadline: null,
   regulatorTiming: "No legal deadline: the 2005 Law sets no duty to report; report serious breaches promptly",
   noticeContents: [
@@ -230,6 +260,14 @@ export const jersey2005: RulePack = {
       because: () => "As a processor, the organisation leaves telling people to its controller.",
     },
     {
+      id: "jersey-2005.subjects.union-records-no-special-circumstances",
+      citation: `${seed.gd20Sensitivity} (worked example: trade union subscription records of 50 individuals)`,
+      when: unionRecordsWithoutSpecialCircumstances,
+      decision: "not_required",
+      because: () =>
+        "GD20 does not treat a loss of union subscription records with no special circumstances as serious, and no law requires telling people.",
+    },
+    {
       id: "jersey-2005.subjects.controller-decides",
       citation: seed.gd20Public,
       when: riskIsHigh,
@@ -251,6 +289,8 @@ export const jersey2005: RulePack = {
     },
   ],
   subjectTiming: "No legal duty; at the controller's discretion",
+  subjectContents: [],
+  regulatorMayRequireNotice: null,
   processorDuty: {
     timing: "At once, so that the controller can decide (no statutory deadline)",
     rule: {

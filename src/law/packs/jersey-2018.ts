@@ -6,6 +6,7 @@
  */
 import {
   article33Contents,
+  article34Contents,
   highRiskSubjectRules,
   riskBasedReportingRules,
   type GdprFamilyLaw,
@@ -33,6 +34,7 @@ export const jersey2018: RulePack = {
   title: "Data Protection (Jersey) Law 2018",
   effectiveFrom: "2018-05-25T00:00:00+01:00",
   effectiveTo: null,
+  effectiveCitation: "DPJL 2018 in force from 25 May 2018; RULEBOOK §5 [V J8]",
   jurisdictions: { JE: { timeZone: "Europe/Jersey" } },
   regulators: {
     JE: {
@@ -60,6 +62,12 @@ export const jersey2018: RulePack = {
     text: "Under Jersey law, special category data includes criminal records and alleged criminal activity.",
   },
   regulatorRules: riskBasedReportingRules(law),
+  regulatorNotes: [],
+  logRule: {
+    id: "jersey-2018.log-all-breaches",
+    citation: "RULEBOOK §5.4 [V J3]",
+    text: "Jersey requires a detailed log of all breaches, not only those reported to the JOIC.",
+  },
   deadline: {
     hours: 72,
     strict: false,
@@ -103,6 +111,10 @@ export const jersey2018: RulePack = {
   },
   subjectRules: highRiskSubjectRules(law),
   subjectTiming: "Without undue delay",
+  subjectContents: article34Contents(
+    "RULEBOOK §5.2 [U: the content of a notice to individuals is believed to mirror GDPR Art 34(2)]",
+  ),
+  regulatorMayRequireNotice: null,
   processorDuty: {
     timing: "Without undue delay after becoming aware (believed; not verified)",
     rule: {

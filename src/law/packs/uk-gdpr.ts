@@ -7,6 +7,7 @@
  */
 import {
   article33Contents,
+  article34Contents,
   highRiskSubjectRules,
   riskBasedReportingRules,
   type GdprFamilyLaw,
@@ -32,6 +33,8 @@ export const ukGdpr: RulePack = {
   title: "UK GDPR and Data Protection Act 2018",
   effectiveFrom: "2018-05-25T00:00:00+01:00",
   effectiveTo: null,
+  effectiveCitation:
+    "RULEBOOK §3 (the GDPR and DPA 2018 from 25 May 2018; UK GDPR from 1 January 2021, same breach articles) [U: commencement dates not in RULEBOOK]",
   jurisdictions: { GB: { timeZone: "Europe/London" } },
   regulators: {
     GB: {
@@ -61,6 +64,12 @@ export const ukGdpr: RulePack = {
     text: "Under UK law, criminal offence data is not special category data but has its own protections (Art 10).",
   },
   regulatorRules: riskBasedReportingRules(law),
+  regulatorNotes: [],
+  logRule: {
+    id: "uk-gdpr.log",
+    citation: "UK GDPR Art 33(5); RULEBOOK §3.4 [V E10, U3]",
+    text: "Every breach must be documented in the breach log with its facts, effects and remedial action, including any decision not to report and any reason for delay.",
+  },
   deadline: {
     hours: 72,
     strict: false,
@@ -96,6 +105,12 @@ export const ukGdpr: RulePack = {
   },
   subjectRules: highRiskSubjectRules(law),
   subjectTiming: "Without undue delay, in clear and plain language",
+  subjectContents: article34Contents("UK GDPR Art 34(2); RULEBOOK §3.2 [V U7]"),
+  regulatorMayRequireNotice: {
+    id: "uk-gdpr.subjects.ico-may-require-unverified",
+    citation: "UK GDPR Art 34(4); RULEBOOK §3.2 [U: the ICO's power to require notice is not verified]",
+    text: "The ICO may still require the people affected to be told (believed; not verified).",
+  },
   processorDuty: {
     timing: "Without undue delay after becoming aware",
     rule: {
