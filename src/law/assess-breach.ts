@@ -98,17 +98,28 @@ function assessUnderPack(pack: RulePack, facts: Facts, awareMs: number, atMs: nu
   };
 }
 
+/** What the engine says where no pack applies; the parts that depend only on the country are built once. */
+const noPackCitations = new Map<Country, string>();
+function noPackCitation(country: Country, packs: readonly RulePack[]): string {
+  let citation = noPackCitations.get(country);
+  if (citation === undefined) {
+    const coverage = packs.map(
+      (pack) =>
+        `${pack.id} applies from ${pack.effectiveFrom.slice(0, 10)}${pack.effectiveTo === null ? "" : ` to ${pack.effectiveTo.slice(0, 10)}`} (${pack.effectiveCitation})`,
+    );
+    citation = ["dpdesk rule-pack registry (src/law/packs/index.ts)", ...coverage].join("; ");
+    noPackCitations.set(country, citation);
+  }
+  return citation;
+}
+
 function noPackObligation(country: Country, incident: Incident, packs: readonly RulePack[]): Obligation {
   const name = countryName(country);
   // The date as the user wrote it, in their own offset.
   const when = packs.length > 0 ? ` in force on ${incident.awareAt.slice(0, 10)}` : "";
-  const coverage = packs.map(
-    (pack) =>
-      `${pack.id} applies from ${pack.effectiveFrom.slice(0, 10)}${pack.effectiveTo === null ? "" : ` to ${pack.effectiveTo.slice(0, 10)}`} (${pack.effectiveCitation})`,
-  );
   const reason: Reason = {
     rule: "engine.no-rule-pack",
-    citation: ["dpdesk rule-pack registry (src/law/packs/index.ts)", ...coverage].join("; "),
+    citation: noPackCitation(country, packs),
     text: `There is no rule pack for ${country}${when} (${name}), so a person must decide what the law there requires.`,
   };
   const processor = incident.controller.role === "processor";

@@ -44,10 +44,12 @@ export function explainNotACountry(code: string): string | null {
 }
 
 const regionNames = new Intl.DisplayNames(["en-GB"], { type: "region" });
+// Looked up once: Intl.DisplayNames is slow enough to show in bench/assess.ts.
+const names = new Map<string, string>([...countryCodes].map((code) => [code, regionNames.of(code) ?? code]));
 
 /** The English name of a country, e.g. `IM` → "Isle of Man". */
 export function countryName(code: Country): string {
-  return regionNames.of(code) ?? code;
+  return names.get(code) ?? code;
 }
 
 /**

@@ -155,11 +155,11 @@ export const incidentSchema = z
 function findInconsistencies(value: unknown): InputProblem[] {
   if (typeof value !== "object" || value === null) return [];
   const incident = value as Record<string, unknown>;
+  // Only well-formed instants are compared: Date.parse would roll 30 February over into March.
   const instantAt = (field: string): number | undefined => {
     const raw = incident[field];
-    if (typeof raw !== "string") return undefined;
-    const parsed = Date.parse(raw);
-    return Number.isNaN(parsed) ? undefined : parsed;
+    if (typeof raw !== "string" || !instant.safeParse(raw).success) return undefined;
+    return Date.parse(raw);
   };
   const aware = instantAt("awareAt");
   const occurred = instantAt("occurredAt");
@@ -251,7 +251,7 @@ export function jurisdictionsConcerned(incident: Incident): Country[] {
   const seen = new Set<Country>(incident.controller.establishments);
   const byCount = Object.entries(incident.subjects)
     .filter(([code, count]) => count > 0 && !seen.has(code))
-    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
     .map(([code]) => code);
   return [...incident.controller.establishments, ...byCount];
 }

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { assessBreach } from "../assess-breach.js";
 import { incident } from "../../../test/incident-fixtures.js";
+import { Temporal } from "temporal-polyfill";
 import { addClockHours, formatInstant, formatInZone } from "./deadline.js";
 
 function gbDeadline(awareAt: string) {
@@ -55,5 +56,42 @@ describe("deadline arithmetic", () => {
     const ms = Date.parse("2025-01-10T12:00:00Z");
     expect(formatInZone(ms, "Europe/Isle_of_Man")).toBe("2025-01-10T12:00:00+00:00[Europe/Isle_of_Man]");
     expect(formatInZone(ms, "Europe/Jersey")).toBe("2025-01-10T12:00:00+00:00[Europe/Jersey]");
+  });
+});
+
+describe("the fast formatters agree with Temporal and Date", () => {
+  it("formats every quarter hour around the UK, Isle of Man and EU clock changes exactly as Temporal does", () => {
+    const zones = [
+      "Europe/London",
+      "Europe/Isle_of_Man",
+      "Europe/Jersey",
+      "Europe/Guernsey",
+      "Europe/Athens",
+      "America/Cayenne",
+      "Asia/Kolkata",
+    ];
+    const starts = [
+      "2026-03-29T00:00:00Z",
+      "2026-10-25T00:00:00Z",
+      "2018-05-24T20:00:00Z",
+      "2005-12-01T00:00:00Z",
+    ];
+    for (const zone of zones)
+      for (const start of starts)
+        for (let step = 0; step < 24 * 4; step++) {
+          const ms = Date.parse(start) + step * 15 * 60_000 + 123;
+          expect(formatInZone(ms, zone)).toBe(
+            Temporal.Instant.fromEpochMilliseconds(ms).toZonedDateTimeISO(zone).toString(),
+          );
+        }
+  });
+
+  it("formats instants as Date does, over centuries", () => {
+    for (
+      let ms = Date.parse("1970-01-01T00:00:00Z");
+      ms < Date.parse("2200-01-01T00:00:00Z");
+      ms += 86_400_000 * 37 + 3_723_456
+    )
+      expect(formatInstant(ms)).toBe(new Date(ms).toISOString().replace(".000Z", "Z"));
   });
 });

@@ -38,9 +38,14 @@ export function packInForce(country: Country, awareAtMs: number): RulePack | nul
   return null;
 }
 
+const packsByCountry = new Map<Country, readonly RulePack[]>(
+  [...spansByCountry].map(([country, spans]) => [
+    country,
+    spans.map((span) => span.pack).sort((a, b) => Date.parse(a.effectiveFrom) - Date.parse(b.effectiveFrom)),
+  ]),
+);
+
 /** Every pack that covers the country at some time, oldest first. */
-export function packsFor(country: Country): RulePack[] {
-  return (spansByCountry.get(country) ?? [])
-    .map((span) => span.pack)
-    .sort((a, b) => Date.parse(a.effectiveFrom) - Date.parse(b.effectiveFrom));
+export function packsFor(country: Country): readonly RulePack[] {
+  return packsByCountry.get(country) ?? [];
 }
