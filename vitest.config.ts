@@ -5,5 +5,8 @@ export default defineConfig({
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     env: { TZ: process.env.TZ ?? "UTC" },
     allowOnly: false,
+    // Service tests start an embedded PostgreSQL (PGlite) per file; give set-up room on a busy 2-core machine.
+    hookTimeout: 60_000,
+    testTimeout: 30_000,
   },
 });

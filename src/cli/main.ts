@@ -10,6 +10,7 @@ import {
 import { exitCodes, InputError } from "./input-error.js";
 import { printAssessment } from "./print-assessment.js";
 import { readJsonInput } from "./read-input.js";
+import { registerServerCommands } from "./server-commands.js";
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -119,6 +120,7 @@ function buildProgram(io: CliIo): Command {
       }
     });
 
+  registerServerCommands(program, io, process.env);
   return program;
 }
 

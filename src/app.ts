@@ -1,0 +1,89 @@
+/**
+ * The composition root: opens the database, applies migrations, builds the services and the HTTP server.
+ * `dpdesk serve`, the CLI commands and the tests all start here.
+ */
+import type { FastifyInstance } from "fastify";
+import { createBreachService, type BreachService } from "./breaches/breach-service.js";
+import { breachStateSources } from "./breaches/breach-state.js";
+import { registerBreachRoutes } from "./breaches/breach-routes.js";
+import {
+  createOrganisationService,
+  type Clock,
+  type OrganisationService,
+} from "./organisations/organisation-service.js";
+import { registerOrganisationRoutes } from "./organisations/organisation-routes.js";
+import { createSetupGate, type SetupGate } from "./organisations/setup-gate.js";
+import { openDatabase, type Database, type DatabaseLocation } from "./platform/db/database.js";
+import { migrateToLatest } from "./platform/db/migrate.js";
+import { buildServer } from "./platform/http/server.js";
+
+export const version = "0.1.0";
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface Services {
+  database: Database;
+  organisations: OrganisationService;
+  breaches: BreachService;
+}
+
+export async function openServices(
+  location: DatabaseLocation,
+  clock: Clock = systemClock,
+): Promise<Services> {
+  const database = await openDatabase(location);
+  try {
+    await migrateToLatest(database.db);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return {
+    database,
+    organisations: createOrganisationService({ db: database.db, clock }),
+    breaches: createBreachService({ db: database.db, clock }),
+  };
+}
+
+export interface AppOptions {
+  logLevel: string;
+  maxUploadBytes: number;
+  secureCookies: boolean;
+  clock?: Clock;
+}
+
+export interface App {
+  server: FastifyInstance;
+  services: Services;
+  setup: SetupGate;
+  close(): Promise<void>;
+}
+
+export async function buildApp(services: Services, options: AppOptions): Promise<App> {
+  const clock = options.clock ?? systemClock;
+  const setup = createSetupGate();
+  const server = await buildServer({
+    logLevel: options.logLevel,
+    maxUploadBytes: options.maxUploadBytes,
+    authenticator: services.organisations,
+    version,
+  });
+  registerOrganisationRoutes(server, {
+    organisations: services.organisations,
+    setup,
+    db: services.database.db,
+    stateSources: breachStateSources,
+    secureCookies: options.secureCookies,
+  });
+  registerBreachRoutes(server, services.breaches, clock);
+  await server.ready();
+  return {
+    server,
+    services,
+    setup,
+    async close() {
+      await server.close();
+      await services.database.close();
+    },
+  };
+}

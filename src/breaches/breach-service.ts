@@ -1,0 +1,925 @@
+/**
+ * The breach log's use cases. Each starts with its access check, runs in one transaction with its audit
+ * event, and leaves nothing half-written on failure. Breaches and evidence are kept indefinitely: there is no
+ * delete.
+ */
+import { sql, type Kysely, type Selectable, type Transaction } from "kysely";
+import type { z } from "zod";
+import {
+  assessBreach,
+  countryName,
+  parseIncident,
+  type Assessment,
+  type Incident,
+  type Obligation,
+} from "../law/index.js";
+import { appendAuditEvent } from "../platform/audit/audit-log.js";
+import { actorOf, requirePermission, type Principal } from "../platform/auth/principal.js";
+import type { DecisionsTable, EvidenceTable, NotificationsTable, Schema } from "../platform/db/schema.js";
+import { InvalidInput, NotAllowed, NotFound } from "../platform/errors.js";
+import { isUuid, newId, sha256Hex } from "../platform/ids.js";
+import { listAuditEvents } from "../platform/audit/audit-log.js";
+import {
+  breachListQuerySchema,
+  decisionInputSchema,
+  notificationInputSchema,
+  type BreachListQuery,
+} from "./breach-inputs.js";
+import {
+  assessmentEntityId,
+  breachStateHash,
+  rowStateHash,
+  type BreachRow,
+  type ObligationRow,
+} from "./breach-state.js";
+import { renderDeadlineCalendar, type CalendarDuty } from "./deadlines-calendar.js";
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface BreachServiceDeps {
+  db: Kysely<Schema>;
+  clock: Clock;
+}
+
+function validate<T>(schema: z.ZodType<T>, input: unknown): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new InvalidInput(
+    result.error.issues.map((issue) => ({
+      field: issue.path.length === 0 ? "(body)" : issue.path.map(String).join("."),
+      message: issue.code === "invalid_type" && issue.input === undefined ? "required" : issue.message,
+    })),
+  );
+}
+
+function validIncident(input: unknown): Incident {
+  const parsed = parseIncident(input);
+  if (!parsed.ok) throw new InvalidInput(parsed.problems);
+  return parsed.value;
+}
+
+/** The obligations of an assessment as rows: one per jurisdiction and duty. */
+function obligationRows(orgId: string, breachId: string, assessment: Assessment): ObligationRow[] {
+  const rows: ObligationRow[] = [];
+  for (const obligation of assessment.obligations) {
+    const base = {
+      org_id: orgId,
+      breach_id: breachId,
+      jurisdiction: obligation.jurisdiction,
+      regulator_name: obligation.regulator.name,
+    };
+    rows.push({
+      ...base,
+      duty: "regulator",
+      decision: obligation.regulator.decision,
+      deadline: obligation.regulator.deadline === null ? null : new Date(obligation.regulator.deadline),
+      strict: obligation.regulator.strict,
+    });
+    rows.push({
+      ...base,
+      duty: "subjects",
+      decision: obligation.subjects.decision,
+      deadline: null,
+      strict: false,
+    });
+    if (obligation.processor !== null)
+      rows.push({
+        ...base,
+        duty: "processor",
+        decision: obligation.processor.decision,
+        deadline: null,
+        strict: false,
+      });
+  }
+  return rows;
+}
+
+export interface ObligationChange {
+  jurisdiction: string;
+  duty: "regulator" | "subjects" | "processor";
+  field: "decision" | "deadline" | "presence";
+  from: string | null;
+  to: string | null;
+}
+
+/** What changed between two assessments' obligations, duty by duty. */
+export function diffObligations(
+  before: readonly Obligation[],
+  after: readonly Obligation[],
+): ObligationChange[] {
+  const flatten = (obligations: readonly Obligation[]) => {
+    const map = new Map<string, { decision: string; deadline: string | null }>();
+    for (const obligation of obligations) {
+      map.set(`${obligation.jurisdiction}/regulator`, {
+        decision: obligation.regulator.decision,
+        deadline: obligation.regulator.deadline,
+      });
+      map.set(`${obligation.jurisdiction}/subjects`, {
+        decision: obligation.subjects.decision,
+        deadline: null,
+      });
+      if (obligation.processor !== null)
+        map.set(`${obligation.jurisdiction}/processor`, {
+          decision: obligation.processor.decision,
+          deadline: null,
+        });
+    }
+    return map;
+  };
+  const old = flatten(before);
+  const now = flatten(after);
+  const changes: ObligationChange[] = [];
+  for (const key of new Set([...old.keys(), ...now.keys()])) {
+    const [jurisdiction, duty] = key.split("/") as [string, ObligationChange["duty"]];
+    const a = old.get(key);
+    const b = now.get(key);
+    if (a === undefined || b === undefined) {
+      changes.push({
+        jurisdiction,
+        duty,
+        field: "presence",
+        from: a === undefined ? null : a.decision,
+        to: b === undefined ? null : b.decision,
+      });
+      continue;
+    }
+    if (a.decision !== b.decision)
+      changes.push({ jurisdiction, duty, field: "decision", from: a.decision, to: b.decision });
+    if (a.deadline !== b.deadline)
+      changes.push({ jurisdiction, duty, field: "deadline", from: a.deadline, to: b.deadline });
+  }
+  return changes;
+}
+
+/** RFC 7396 JSON merge patch: objects merge, null removes, anything else replaces. */
+function mergePatch(target: unknown, patch: unknown): unknown {
+  if (patch === null || typeof patch !== "object" || Array.isArray(patch)) return patch;
+  const result: Record<string, unknown> =
+    target !== null && typeof target === "object" && !Array.isArray(target)
+      ? { ...(target as Record<string, unknown>) }
+      : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) Reflect.deleteProperty(result, key);
+    else result[key] = mergePatch(result[key], value);
+  }
+  return result;
+}
+
+const recipientForDuty = {
+  regulator: ["regulator"],
+  subjects: ["subjects", "public"],
+  processor: ["controller"],
+} as const;
+
+export type DutyStatus = "met" | "decided" | "open" | "overdue" | "not_required";
+
+export function createBreachService({ db, clock }: BreachServiceDeps) {
+  async function loadBreach(
+    executor: Kysely<Schema>,
+    orgId: string,
+    breachId: string,
+    lock = false,
+  ): Promise<BreachRow> {
+    if (!isUuid(breachId)) throw new NotFound("breach");
+    let query = executor
+      .selectFrom("breaches")
+      .selectAll()
+      .where("org_id", "=", orgId)
+      .where("breach_id", "=", breachId);
+    if (lock) query = query.forUpdate();
+    const row = await query.executeTakeFirst();
+    if (row === undefined) throw new NotFound("breach");
+    return row;
+  }
+
+  async function latestAssessment(executor: Kysely<Schema>, orgId: string, breachId: string) {
+    return executor
+      .selectFrom("assessments")
+      .selectAll()
+      .where("org_id", "=", orgId)
+      .where("breach_id", "=", breachId)
+      .orderBy("version", "desc")
+      .limit(1)
+      .executeTakeFirstOrThrow();
+  }
+
+  /** Stores an assessment version and replaces the breach's obligations; returns the new state hash. */
+  async function storeAssessment(
+    trx: Transaction<Schema>,
+    principal: Principal,
+    breach: BreachRow,
+    incident: Incident,
+    assessment: Assessment,
+    now: Date,
+  ) {
+    const packs = assessment.obligations.flatMap((obligation) =>
+      obligation.pack === null ? [] : [{ jurisdiction: obligation.jurisdiction, ...obligation.pack }],
+    );
+    const row = {
+      org_id: breach.org_id,
+      breach_id: breach.breach_id,
+      version: breach.version,
+      assessed_at: now,
+      packs,
+      incident,
+      result: assessment,
+      created_by: principal.userId,
+    };
+    await trx
+      .insertInto("assessments")
+      .values({
+        ...row,
+        packs: JSON.stringify(packs),
+        incident: JSON.stringify(incident),
+        result: JSON.stringify(assessment),
+      })
+      .execute();
+    await trx
+      .deleteFrom("obligations")
+      .where("org_id", "=", breach.org_id)
+      .where("breach_id", "=", breach.breach_id)
+      .execute();
+    const obligations = obligationRows(breach.org_id, breach.breach_id, assessment);
+    if (obligations.length > 0) await trx.insertInto("obligations").values(obligations).execute();
+    await appendAuditEvent(
+      trx,
+      breach.org_id,
+      {
+        actor: actorOf(principal),
+        action: "assessment.recorded",
+        entityType: "assessment",
+        entityId: assessmentEntityId(row),
+        data: { version: breach.version, packs, stateHash: rowStateHash(row) },
+      },
+      now,
+    );
+    return breachStateHash(breach, obligations);
+  }
+
+  async function view(executor: Kysely<Schema>, principal: Principal, breach: BreachRow) {
+    const { org_id: orgId, breach_id: breachId } = breach;
+    const [assessment, decisions, notifications, evidence] = await Promise.all([
+      latestAssessment(executor, orgId, breachId),
+      executor
+        .selectFrom("decisions")
+        .selectAll()
+        .where("org_id", "=", orgId)
+        .where("breach_id", "=", breachId)
+        .orderBy("decided_at")
+        .execute(),
+      executor
+        .selectFrom("notifications")
+        .selectAll()
+        .where("org_id", "=", orgId)
+        .where("breach_id", "=", breachId)
+        .orderBy("given_at")
+        .execute(),
+      executor
+        .selectFrom("evidence")
+        .selectAll()
+        .where("org_id", "=", orgId)
+        .where("breach_id", "=", breachId)
+        .orderBy("uploaded_at")
+        .execute(),
+    ]);
+    const result = assessment.result as Assessment;
+    const now = clock.now();
+    return {
+      id: breachId,
+      title: breach.title,
+      status: breach.status,
+      version: breach.version,
+      awareAt: breach.aware_at.toISOString(),
+      createdAt: breach.created_at.toISOString(),
+      updatedAt: breach.updated_at.toISOString(),
+      incident: breach.incident as Incident,
+      assessment: result,
+      assessedWith: {
+        version: assessment.version,
+        at: assessment.assessed_at.toISOString(),
+        packs: assessment.packs as unknown[],
+      },
+      duties: dutiesOf(result, decisions, notifications, now),
+      decisions: decisions.map(decisionView),
+      notifications: notifications.map(notificationView),
+      evidence: evidence.map(evidenceView),
+      retention: "Kept indefinitely: breaches, their decisions and evidence cannot be deleted.",
+      links: { self: `/api/v1/breaches/${breachId}`, timeline: `/api/v1/breaches/${breachId}/timeline` },
+      viewer: principal.role,
+    };
+  }
+
+  return {
+    /** Files a new breach: validates the incident, assesses it, and stores both with the rule-pack versions. */
+    async fileBreach(principal: Principal, input: unknown) {
+      requirePermission(principal, "write");
+      const incident = validIncident(input);
+      const now = clock.now();
+      const assessment = assessBreach(incident, { at: now });
+      const breachId = newId(now.getTime());
+      const breach: BreachRow = {
+        org_id: principal.orgId,
+        breach_id: breachId,
+        title: incident.title,
+        status: "open",
+        incident,
+        aware_at: new Date(incident.awareAt),
+        version: 1,
+        created_by: principal.userId,
+        created_at: now,
+        updated_at: now,
+      };
+      return db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto("breaches")
+          .values({ ...breach, incident: JSON.stringify(incident) })
+          .execute();
+        const stateHash = await storeAssessment(trx, principal, breach, incident, assessment, now);
+        await appendAuditEvent(
+          trx,
+          principal.orgId,
+          {
+            actor: actorOf(principal),
+            action: "breach.filed",
+            entityType: "breach",
+            entityId: breachId,
+            data: { title: incident.title, stateHash },
+          },
+          now,
+        );
+        return view(trx, principal, breach);
+      });
+    },
+
+    async listBreaches(principal: Principal, queryInput: unknown) {
+      requirePermission(principal, "read");
+      const query: BreachListQuery = validate(breachListQuerySchema, queryInput);
+      const now = clock.now();
+      let select = db
+        .selectFrom("breaches")
+        .select(["breach_id", "title", "status", "aware_at", "created_at", "updated_at", "version"])
+        .where("org_id", "=", principal.orgId);
+      if (query.status !== undefined) select = select.where("status", "=", query.status);
+      if (query.jurisdiction !== undefined) {
+        const jurisdiction = query.jurisdiction;
+        select = select.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom("obligations")
+              .select("obligations.breach_id")
+              .whereRef("obligations.org_id", "=", "breaches.org_id")
+              .whereRef("obligations.breach_id", "=", "breaches.breach_id")
+              .where("obligations.jurisdiction", "=", jurisdiction),
+          ),
+        );
+      }
+      if (query.overdue === true)
+        // Overdue: a regulator duty past its deadline with neither a notice given nor a decision not to notify.
+        select = select.where(
+          sql<boolean>`exists (
+            select 1 from obligations o
+            where o.org_id = breaches.org_id and o.breach_id = breaches.breach_id
+              and o.duty = 'regulator' and o.decision in ('required', 'judgement') and o.deadline < ${now}
+              and not exists (select 1 from notifications n
+                where n.org_id = o.org_id and n.breach_id = o.breach_id
+                  and n.jurisdiction = o.jurisdiction and n.recipient = 'regulator')
+              and not exists (select 1 from decisions d
+                where d.org_id = o.org_id and d.breach_id = o.breach_id and d.jurisdiction = o.jurisdiction
+                  and d.duty = 'regulator' and d.outcome = 'not_notify'))`,
+        );
+      if (query.cursor !== undefined) {
+        const [createdAt = "", id = ""] = Buffer.from(query.cursor, "base64url").toString("utf8").split("|");
+        if (!isUuid(id) || Number.isNaN(Date.parse(createdAt)))
+          throw new InvalidInput([{ field: "cursor", message: "is not a cursor this API gave" }]);
+        select = select.where((eb) =>
+          eb.or([
+            eb("created_at", "<", new Date(createdAt)),
+            eb.and([eb("created_at", "=", new Date(createdAt)), eb("breach_id", "<", id)]),
+          ]),
+        );
+      }
+      const rows = await select
+        .orderBy("created_at", "desc")
+        .orderBy("breach_id", "desc")
+        .limit(query.limit + 1)
+        .execute();
+      const page = rows.slice(0, query.limit);
+      const ids = page.map((row) => row.breach_id);
+      const obligations =
+        ids.length === 0
+          ? []
+          : await db
+              .selectFrom("obligations")
+              .selectAll()
+              .where("org_id", "=", principal.orgId)
+              .where("breach_id", "in", ids)
+              .execute();
+      const last = page.at(-1);
+      return {
+        items: page.map((row) => ({
+          id: row.breach_id,
+          title: row.title,
+          status: row.status,
+          version: row.version,
+          awareAt: row.aware_at.toISOString(),
+          createdAt: row.created_at.toISOString(),
+          obligations: obligations
+            .filter((o) => o.breach_id === row.breach_id && o.duty === "regulator")
+            .map((o) => ({
+              jurisdiction: o.jurisdiction,
+              regulator: o.regulator_name,
+              decision: o.decision,
+              deadline: o.deadline?.toISOString() ?? null,
+              strict: o.strict,
+            })),
+        })),
+        nextCursor:
+          rows.length > query.limit && last !== undefined
+            ? Buffer.from(`${last.created_at.toISOString()}|${last.breach_id}`).toString("base64url")
+            : null,
+      };
+    },
+
+    async getBreach(principal: Principal, breachId: string) {
+      requirePermission(principal, "read");
+      return view(db, principal, await loadBreach(db, principal.orgId, breachId));
+    },
+
+    /** Changes facts (a JSON merge patch over the incident, plus `status`), re-assesses, and shows what changed. */
+    async updateBreach(principal: Principal, breachId: string, patch: unknown) {
+      requirePermission(principal, "write");
+      if (patch === null || typeof patch !== "object" || Array.isArray(patch))
+        throw new InvalidInput([
+          { field: "(body)", message: "must be a JSON object (a merge patch of the incident)" },
+        ]);
+      const { status, ...incidentPatch } = patch as Record<string, unknown>;
+      if (status !== undefined && status !== "open" && status !== "closed")
+        throw new InvalidInput([{ field: "status", message: "must be one of: open, closed" }]);
+      return db.transaction().execute(async (trx) => {
+        const breach = await loadBreach(trx, principal.orgId, breachId, true);
+        const previous = await latestAssessment(trx, principal.orgId, breachId);
+        const incident = validIncident(mergePatch(breach.incident, incidentPatch));
+        const now = clock.now();
+        const updated: BreachRow = {
+          ...breach,
+          title: incident.title,
+          status: status === "open" || status === "closed" ? status : breach.status,
+          incident,
+          aware_at: new Date(incident.awareAt),
+          version: breach.version + 1,
+          updated_at: now,
+        };
+        await trx
+          .updateTable("breaches")
+          .set({
+            title: updated.title,
+            status: updated.status,
+            incident: JSON.stringify(incident),
+            aware_at: updated.aware_at,
+            version: updated.version,
+            updated_at: now,
+          })
+          .where("org_id", "=", principal.orgId)
+          .where("breach_id", "=", breachId)
+          .execute();
+        const assessment = assessBreach(incident, { at: now });
+        const stateHash = await storeAssessment(trx, principal, updated, incident, assessment, now);
+        const changes = diffObligations((previous.result as Assessment).obligations, assessment.obligations);
+        const changedFields = Object.keys(incidentPatch);
+        await appendAuditEvent(
+          trx,
+          principal.orgId,
+          {
+            actor: actorOf(principal),
+            action: "breach.updated",
+            entityType: "breach",
+            entityId: breachId,
+            data: {
+              version: updated.version,
+              fields: changedFields,
+              ...(status === undefined ? {} : { status }),
+              obligationChanges: changes.length,
+              stateHash,
+            },
+          },
+          now,
+        );
+        return { breach: await view(trx, principal, updated), changes, previousVersion: breach.version };
+      });
+    },
+
+    async recordDecision(principal: Principal, breachId: string, input: unknown) {
+      requirePermission(principal, "write");
+      const decision = validate(decisionInputSchema, input);
+      return db.transaction().execute(async (trx) => {
+        const breach = await loadBreach(trx, principal.orgId, breachId);
+        const concerned = await trx
+          .selectFrom("obligations")
+          .select("jurisdiction")
+          .where("org_id", "=", principal.orgId)
+          .where("breach_id", "=", breachId)
+          .where("jurisdiction", "=", decision.jurisdiction)
+          .where("duty", "=", decision.duty)
+          .executeTakeFirst();
+        if (concerned === undefined)
+          throw new InvalidInput([
+            {
+              field: "jurisdiction",
+              message: `the breach has no ${decision.duty} duty in ${decision.jurisdiction}`,
+            },
+          ]);
+        const now = clock.now();
+        const row: Selectable<DecisionsTable> = {
+          org_id: principal.orgId,
+          decision_id: newId(now.getTime()),
+          breach_id: breach.breach_id,
+          jurisdiction: decision.jurisdiction,
+          duty: decision.duty,
+          outcome: decision.outcome,
+          rationale: decision.rationale,
+          author_id: principal.userId,
+          decided_at: decision.decidedAt === undefined ? now : new Date(decision.decidedAt),
+        };
+        await trx.insertInto("decisions").values(row).execute();
+        await appendAuditEvent(
+          trx,
+          principal.orgId,
+          {
+            actor: actorOf(principal),
+            action: "decision.recorded",
+            entityType: "decision",
+            entityId: row.decision_id,
+            data: {
+              breachId,
+              jurisdiction: row.jurisdiction,
+              duty: row.duty,
+              outcome: row.outcome,
+              stateHash: rowStateHash(row),
+            },
+          },
+          now,
+        );
+        return decisionView(row);
+      });
+    },
+
+    async recordNotification(principal: Principal, breachId: string, input: unknown) {
+      requirePermission(principal, "write");
+      const notice = validate(notificationInputSchema, input);
+      return db.transaction().execute(async (trx) => {
+        const breach = await loadBreach(trx, principal.orgId, breachId);
+        const givenAt = new Date(notice.givenAt);
+        if (givenAt.getTime() < breach.aware_at.getTime() - 365 * 86_400_000)
+          throw new InvalidInput([
+            { field: "givenAt", message: "is long before the organisation became aware of the breach" },
+          ]);
+        const obligation =
+          notice.recipient === "regulator"
+            ? await trx
+                .selectFrom("obligations")
+                .select(["deadline"])
+                .where("org_id", "=", principal.orgId)
+                .where("breach_id", "=", breachId)
+                .where("jurisdiction", "=", notice.jurisdiction)
+                .where("duty", "=", "regulator")
+                .executeTakeFirst()
+            : undefined;
+        const deadline = obligation?.deadline ?? null;
+        const late = deadline !== null && givenAt.getTime() > deadline.getTime();
+        const now = clock.now();
+        const row: Selectable<NotificationsTable> = {
+          org_id: principal.orgId,
+          notification_id: newId(now.getTime()),
+          breach_id: breachId,
+          jurisdiction: notice.jurisdiction,
+          recipient: notice.recipient,
+          phase: notice.phase,
+          given_at: givenAt,
+          method: notice.method,
+          reference: notice.reference ?? null,
+          delay_reason: notice.delayReason ?? null,
+          deadline,
+          late,
+          created_by: principal.userId,
+          created_at: now,
+        };
+        await trx.insertInto("notifications").values(row).execute();
+        await appendAuditEvent(
+          trx,
+          principal.orgId,
+          {
+            actor: actorOf(principal),
+            action: "notification.recorded",
+            entityType: "notification",
+            entityId: row.notification_id,
+            data: {
+              breachId,
+              jurisdiction: row.jurisdiction,
+              recipient: row.recipient,
+              phase: row.phase,
+              late,
+              stateHash: rowStateHash(row),
+            },
+          },
+          now,
+        );
+        return notificationView(row);
+      });
+    },
+
+    /** Checks, before an upload is read, that the principal may add to this breach (404 for another tenant's). */
+    async assertCanAddEvidence(principal: Principal, breachId: string): Promise<void> {
+      requirePermission(principal, "write");
+      await loadBreach(db, principal.orgId, breachId);
+    },
+
+    async addEvidence(
+      principal: Principal,
+      breachId: string,
+      file: { filename: string; contentType: string; content: Buffer; description?: string },
+    ) {
+      requirePermission(principal, "write");
+      const filename = file.filename.trim();
+      if (filename === "" || filename.length > 255)
+        throw new InvalidInput([{ field: "file", message: "must have a file name of 1 to 255 characters" }]);
+      return db.transaction().execute(async (trx) => {
+        await loadBreach(trx, principal.orgId, breachId);
+        const now = clock.now();
+        const row: Selectable<EvidenceTable> = {
+          org_id: principal.orgId,
+          evidence_id: newId(now.getTime()),
+          breach_id: breachId,
+          filename,
+          content_type: file.contentType,
+          size_bytes: file.content.length,
+          sha256: sha256Hex(file.content),
+          description: file.description ?? null,
+          uploaded_by: principal.userId,
+          uploaded_at: now,
+        };
+        await trx.insertInto("evidence").values(row).execute();
+        await trx
+          .insertInto("evidence_blobs")
+          .values({ org_id: principal.orgId, evidence_id: row.evidence_id, content: file.content })
+          .execute();
+        await appendAuditEvent(
+          trx,
+          principal.orgId,
+          {
+            actor: actorOf(principal),
+            action: "evidence.added",
+            entityType: "evidence",
+            entityId: row.evidence_id,
+            data: { breachId, sha256: row.sha256, size: row.size_bytes, stateHash: rowStateHash(row) },
+          },
+          now,
+        );
+        return evidenceView(row);
+      });
+    },
+
+    async getEvidence(principal: Principal, breachId: string, evidenceId: string) {
+      requirePermission(principal, "read");
+      if (!isUuid(evidenceId)) throw new NotFound("evidence");
+      await loadBreach(db, principal.orgId, breachId);
+      const row = await db
+        .selectFrom("evidence")
+        .innerJoin("evidence_blobs", (join) =>
+          join
+            .onRef("evidence_blobs.org_id", "=", "evidence.org_id")
+            .onRef("evidence_blobs.evidence_id", "=", "evidence.evidence_id"),
+        )
+        .selectAll("evidence")
+        .select("evidence_blobs.content")
+        .where("evidence.org_id", "=", principal.orgId)
+        .where("evidence.breach_id", "=", breachId)
+        .where("evidence.evidence_id", "=", evidenceId)
+        .executeTakeFirst();
+      if (row === undefined) throw new NotFound("evidence");
+      return { ...evidenceView(row), content: Buffer.from(row.content) };
+    },
+
+    async timeline(principal: Principal, breachId: string) {
+      requirePermission(principal, "read");
+      await loadBreach(db, principal.orgId, breachId);
+      const all = await listAuditEvents(db, principal.orgId);
+      const related = all.filter(
+        (event) =>
+          event.entityId === breachId ||
+          event.data.breachId === breachId ||
+          event.entityId.startsWith(`${breachId}:`),
+      );
+      return related.map((event) => ({
+        seq: event.seq,
+        at: event.at.toISOString(),
+        actor: event.actor,
+        action: event.action,
+        entityType: event.entityType,
+        entityId: event.entityId,
+        data: event.data,
+        hash: event.hash,
+      }));
+    },
+
+    /** Duties with deadlines across all breaches: overdue first, then by deadline. */
+    async deadlines(principal: Principal) {
+      requirePermission(principal, "read");
+      const now = clock.now();
+      const rows = await db
+        .selectFrom("obligations")
+        .innerJoin("breaches", (join) =>
+          join
+            .onRef("breaches.org_id", "=", "obligations.org_id")
+            .onRef("breaches.breach_id", "=", "obligations.breach_id"),
+        )
+        .select([
+          "obligations.breach_id",
+          "obligations.jurisdiction",
+          "obligations.duty",
+          "obligations.decision",
+          "obligations.deadline",
+          "obligations.strict",
+          "obligations.regulator_name",
+          "breaches.title",
+          "breaches.status",
+        ])
+        .where("obligations.org_id", "=", principal.orgId)
+        .where("obligations.deadline", "is not", null)
+        .where("breaches.status", "=", "open")
+        .execute();
+      const ids = [...new Set(rows.map((row) => row.breach_id))];
+      const [notifications, decisions] =
+        ids.length === 0
+          ? [[], []]
+          : await Promise.all([
+              db
+                .selectFrom("notifications")
+                .select(["breach_id", "jurisdiction", "recipient"])
+                .where("org_id", "=", principal.orgId)
+                .where("breach_id", "in", ids)
+                .execute(),
+              db
+                .selectFrom("decisions")
+                .select(["breach_id", "jurisdiction", "duty", "outcome"])
+                .where("org_id", "=", principal.orgId)
+                .where("breach_id", "in", ids)
+                .execute(),
+            ]);
+      const items = rows.flatMap((row) => {
+        const deadline = row.deadline;
+        if (deadline === null) return [];
+        const status = dutyStatus(
+          row.duty,
+          row.decision,
+          deadline,
+          row.jurisdiction,
+          notifications.filter((n) => n.breach_id === row.breach_id),
+          decisions.filter((d) => d.breach_id === row.breach_id),
+          now,
+        );
+        if (status === "met" || status === "decided" || status === "not_required") return [];
+        return [
+          {
+            breachId: row.breach_id,
+            title: row.title,
+            jurisdiction: row.jurisdiction,
+            jurisdictionName: countryName(row.jurisdiction),
+            duty: row.duty,
+            decision: row.decision,
+            regulator: row.regulator_name,
+            deadline: deadline.toISOString(),
+            strict: row.strict,
+            status,
+            secondsLeft: Math.round((deadline.getTime() - now.getTime()) / 1000),
+          },
+        ];
+      });
+      items.sort(
+        (a, b) =>
+          Number(b.status === "overdue") - Number(a.status === "overdue") ||
+          a.deadline.localeCompare(b.deadline),
+      );
+      return { at: now.toISOString(), items };
+    },
+
+    async deadlinesCalendar(principal: Principal): Promise<string> {
+      const { items } = await this.deadlines(principal);
+      const duties: CalendarDuty[] = items.map((item) => ({
+        uid: `${item.breachId}-${item.jurisdiction}-${item.duty}`,
+        deadline: new Date(item.deadline),
+        summary: `${item.status === "overdue" ? "OVERDUE: " : ""}Report "${item.title}" to ${item.regulator} (${item.jurisdiction})`,
+        description: `Breach ${item.breachId}: ${item.decision === "judgement" ? "a person must decide whether to report" : "report required"} by ${item.deadline}${item.strict ? " (a hard limit)" : " (where feasible)"}.`,
+      }));
+      return renderDeadlineCalendar(duties, clock.now());
+    },
+
+    refuseDeletion(): never {
+      throw new NotAllowed(
+        "Breaches, their decisions, notifications and evidence are kept indefinitely and cannot be deleted: the breach log must show regulators every breach and every decision (RULEBOOK §1 'Breach log').",
+      );
+    },
+  };
+}
+
+function dutyStatus(
+  duty: "regulator" | "subjects" | "processor",
+  decision: string,
+  deadline: Date | null,
+  jurisdiction: string,
+  notifications: readonly { jurisdiction: string; recipient: string }[],
+  decisions: readonly { jurisdiction: string; duty: string; outcome: string }[],
+  now: Date,
+): DutyStatus {
+  if (decision === "not_required") return "not_required";
+  const recipients: readonly string[] = recipientForDuty[duty];
+  if (notifications.some((n) => n.jurisdiction === jurisdiction && recipients.includes(n.recipient)))
+    return "met";
+  if (decisions.some((d) => d.jurisdiction === jurisdiction && d.duty === duty && d.outcome === "not_notify"))
+    return "decided";
+  if (deadline !== null && deadline.getTime() < now.getTime()) return "overdue";
+  return "open";
+}
+
+function dutiesOf(
+  assessment: Assessment,
+  decisions: readonly Selectable<DecisionsTable>[],
+  notifications: readonly Selectable<NotificationsTable>[],
+  now: Date,
+) {
+  return assessment.obligations.flatMap((obligation) => {
+    const duties: {
+      duty: "regulator" | "subjects" | "processor";
+      decision: string;
+      deadline: string | null;
+    }[] = [
+      { duty: "regulator", decision: obligation.regulator.decision, deadline: obligation.regulator.deadline },
+      { duty: "subjects", decision: obligation.subjects.decision, deadline: null },
+    ];
+    if (obligation.processor !== null)
+      duties.push({ duty: "processor", decision: obligation.processor.decision, deadline: null });
+    return duties.map((duty) => ({
+      jurisdiction: obligation.jurisdiction,
+      ...duty,
+      status: dutyStatus(
+        duty.duty,
+        duty.decision,
+        duty.deadline === null ? null : new Date(duty.deadline),
+        obligation.jurisdiction,
+        notifications,
+        decisions,
+        now,
+      ),
+    }));
+  });
+}
+
+function decisionView(row: Selectable<DecisionsTable>) {
+  return {
+    id: row.decision_id,
+    jurisdiction: row.jurisdiction,
+    duty: row.duty,
+    outcome: row.outcome,
+    rationale: row.rationale,
+    authorId: row.author_id,
+    decidedAt: row.decided_at.toISOString(),
+  };
+}
+
+function notificationView(row: Selectable<NotificationsTable>) {
+  return {
+    id: row.notification_id,
+    jurisdiction: row.jurisdiction,
+    recipient: row.recipient,
+    phase: row.phase,
+    givenAt: row.given_at.toISOString(),
+    method: row.method,
+    reference: row.reference,
+    delayReason: row.delay_reason,
+    deadline: row.deadline?.toISOString() ?? null,
+    late: row.late,
+    lateBySeconds:
+      row.deadline !== null && row.late
+        ? Math.round((row.given_at.getTime() - row.deadline.getTime()) / 1000)
+        : 0,
+    delayReasonMissing: row.late && (row.delay_reason === null || row.delay_reason === ""),
+  };
+}
+
+function evidenceView(row: Selectable<EvidenceTable>) {
+  return {
+    id: row.evidence_id,
+    filename: row.filename,
+    contentType: row.content_type,
+    size: row.size_bytes,
+    sha256: row.sha256,
+    description: row.description,
+    uploadedBy: row.uploaded_by,
+    uploadedAt: row.uploaded_at.toISOString(),
+    download: `/api/v1/breaches/${row.breach_id}/evidence/${row.evidence_id}`,
+  };
+}
+
+export type BreachService = ReturnType<typeof createBreachService>;
+export type BreachView = Awaited<ReturnType<BreachService["getBreach"]>>;

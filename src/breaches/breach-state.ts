@@ -1,0 +1,117 @@
+/**
+ * The state hash of each breach-log entity: a SHA-256 of its stored row in canonical form. Written into the
+ * audit event of every change and recomputed by `dpdesk audit verify`, so rows edited, deleted or inserted
+ * directly in the database are detected.
+ */
+import type { Kysely, Selectable } from "kysely";
+import type { EntityStateSource } from "../platform/audit/verify-audit-chain.js";
+import { canonicalJson } from "../platform/audit/canonical-json.js";
+import type {
+  AssessmentsTable,
+  BreachesTable,
+  DecisionsTable,
+  EvidenceTable,
+  NotificationsTable,
+  ObligationsTable,
+  Schema,
+} from "../platform/db/schema.js";
+import { sha256Hex } from "../platform/ids.js";
+
+export type BreachRow = Selectable<BreachesTable>;
+export type ObligationRow = Selectable<ObligationsTable>;
+
+function byKey(row: ObligationRow): string {
+  return `${row.jurisdiction}/${row.duty}`;
+}
+
+/** A breach's state: its row and its current obligations. */
+export function breachStateHash(breach: BreachRow, obligations: readonly ObligationRow[]): string {
+  const sorted = [...obligations].sort((a, b) => byKey(a).localeCompare(byKey(b)));
+  return sha256Hex(canonicalJson({ breach, obligations: sorted }));
+}
+
+export function rowStateHash(row: object): string {
+  return sha256Hex(canonicalJson(row));
+}
+
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const list = groups.get(key(row)) ?? [];
+    list.push(row);
+    groups.set(key(row), list);
+  }
+  return groups;
+}
+
+const breaches: EntityStateSource = {
+  entityType: "breach",
+  async load(db: Kysely<Schema>, orgId: string) {
+    const rows = await db.selectFrom("breaches").selectAll().where("org_id", "=", orgId).execute();
+    const obligations = groupBy(
+      await db.selectFrom("obligations").selectAll().where("org_id", "=", orgId).execute(),
+      (row) => row.breach_id,
+    );
+    return new Map(
+      rows.map((row) => [row.breach_id, breachStateHash(row, obligations.get(row.breach_id) ?? [])]),
+    );
+  },
+};
+
+function immutableRows<T extends object>(
+  entityType: string,
+  load: (db: Kysely<Schema>, orgId: string) => Promise<T[]>,
+  idOf: (row: T) => string,
+): EntityStateSource {
+  return {
+    entityType,
+    async load(db, orgId) {
+      return new Map((await load(db, orgId)).map((row) => [idOf(row), rowStateHash(row)]));
+    },
+  };
+}
+
+export function assessmentEntityId(row: { breach_id: string; version: number }): string {
+  return `${row.breach_id}:${row.version}`;
+}
+
+/** What `audit verify` checks beyond the chain itself. Evidence also checks each file's SHA-256. */
+export const breachStateSources: readonly EntityStateSource[] = [
+  breaches,
+  immutableRows<Selectable<AssessmentsTable>>(
+    "assessment",
+    (db, orgId) => db.selectFrom("assessments").selectAll().where("org_id", "=", orgId).execute(),
+    assessmentEntityId,
+  ),
+  immutableRows<Selectable<DecisionsTable>>(
+    "decision",
+    (db, orgId) => db.selectFrom("decisions").selectAll().where("org_id", "=", orgId).execute(),
+    (row) => row.decision_id,
+  ),
+  immutableRows<Selectable<NotificationsTable>>(
+    "notification",
+    (db, orgId) => db.selectFrom("notifications").selectAll().where("org_id", "=", orgId).execute(),
+    (row) => row.notification_id,
+  ),
+  {
+    entityType: "evidence",
+    async load(db, orgId) {
+      const rows = await db.selectFrom("evidence").selectAll().where("org_id", "=", orgId).execute();
+      const blobs = await db
+        .selectFrom("evidence_blobs")
+        .select(["evidence_id", "content"])
+        .where("org_id", "=", orgId)
+        .execute();
+      const contentHash = new Map(blobs.map((blob) => [blob.evidence_id, sha256Hex(blob.content)]));
+      // A file whose bytes no longer match its recorded SHA-256 counts as a changed evidence row.
+      return new Map(
+        rows.map((row: Selectable<EvidenceTable>) => [
+          row.evidence_id,
+          contentHash.get(row.evidence_id) === row.sha256
+            ? rowStateHash(row)
+            : `content-mismatch:${row.evidence_id}`,
+        ]),
+      );
+    },
+  },
+];

@@ -1,0 +1,119 @@
+/**
+ * The audit log: every change is an event in a per-organisation hash chain, written in the same transaction
+ * as the change. Each event's hash covers its content and the previous event's hash; the organisation row
+ * holds the head (sequence and hash), so removing the newest events is detected as well as editing any.
+ *
+ * Events about an entity carry `stateHash`, the hash of the entity's stored row after the change, so that
+ * editing or deleting a breach, decision, notification or evidence row directly in the database is detected
+ * too (see verifyAuditChain).
+ */
+import { sql, type Kysely, type Selectable, type Transaction } from "kysely";
+import type { AuditEventsTable, Schema } from "../db/schema.js";
+import { newId, sha256Hex } from "../ids.js";
+import { canonicalJson } from "./canonical-json.js";
+
+export interface AuditEventInput {
+  actor: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  data: Record<string, unknown>;
+}
+
+export interface AuditEvent extends AuditEventInput {
+  orgId: string;
+  seq: number;
+  eventId: string;
+  at: Date;
+  prevHash: string;
+  hash: string;
+}
+
+export function hashAuditEvent(event: Omit<AuditEvent, "hash">): string {
+  return sha256Hex(
+    canonicalJson({
+      orgId: event.orgId,
+      seq: event.seq,
+      eventId: event.eventId,
+      at: event.at.toISOString(),
+      actor: event.actor,
+      action: event.action,
+      entityType: event.entityType,
+      entityId: event.entityId,
+      data: event.data,
+      prevHash: event.prevHash,
+    }),
+  );
+}
+
+/** Appends an event to the organisation's chain. Call inside the transaction that makes the change. */
+export async function appendAuditEvent(
+  trx: Transaction<Schema>,
+  orgId: string,
+  input: AuditEventInput,
+  at: Date,
+): Promise<AuditEvent> {
+  // Taking the organisation row's lock serialises appends within one organisation; others proceed in parallel.
+  const head = await trx
+    .updateTable("organisations")
+    .set({ audit_seq: sql`audit_seq + 1` })
+    .where("org_id", "=", orgId)
+    .returning(["audit_seq", "audit_head"])
+    .executeTakeFirstOrThrow();
+  // Timestamps are stored to the millisecond so that a re-read hashes the same.
+  const event: Omit<AuditEvent, "hash"> = {
+    ...input,
+    orgId,
+    seq: head.audit_seq,
+    eventId: newId(at.getTime()),
+    at: new Date(Math.floor(at.getTime())),
+    prevHash: head.audit_head,
+  };
+  const hash = hashAuditEvent(event);
+  await trx
+    .insertInto("audit_events")
+    .values({
+      org_id: orgId,
+      seq: event.seq,
+      event_id: event.eventId,
+      at: event.at,
+      actor: event.actor,
+      action: event.action,
+      entity_type: event.entityType,
+      entity_id: event.entityId,
+      data: JSON.stringify(event.data),
+      prev_hash: event.prevHash,
+      hash,
+    })
+    .execute();
+  await trx.updateTable("organisations").set({ audit_head: hash }).where("org_id", "=", orgId).execute();
+  return { ...event, hash };
+}
+
+export function rowToAuditEvent(row: Selectable<AuditEventsTable>): AuditEvent {
+  return {
+    orgId: row.org_id,
+    seq: row.seq,
+    eventId: row.event_id,
+    at: row.at,
+    actor: row.actor,
+    action: row.action,
+    entityType: row.entity_type,
+    entityId: row.entity_id,
+    data: row.data as Record<string, unknown>,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+export async function listAuditEvents(
+  db: Kysely<Schema>,
+  orgId: string,
+  filter: { entityType?: string; entityId?: string } = {},
+): Promise<AuditEvent[]> {
+  let query = db.selectFrom("audit_events").selectAll().where("org_id", "=", orgId);
+  if (filter.entityType !== undefined) query = query.where("entity_type", "=", filter.entityType);
+  if (filter.entityId !== undefined) query = query.where("entity_id", "=", filter.entityId);
+  const rows = await query.orderBy("seq").execute();
+  return rows.map((row) => rowToAuditEvent(row));
+}

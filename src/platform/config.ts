@@ -1,0 +1,66 @@
+/** Configuration from environment variables, validated at start: each problem names its variable. */
+import { z } from "zod";
+
+const port = z.coerce.number().int("must be a whole number").min(1).max(65_535);
+
+const envSchema = z.object({
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: port.default(8080),
+  DPDESK_DATA_DIR: z.string().min(1).default("./dpdesk-data"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+    .optional(),
+  DPDESK_DB_POOL: z.coerce.number().int().min(1).max(200).default(20),
+  DPDESK_MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(1024).default(25),
+  DPDESK_PUBLIC_URL: z.url("must be a URL such as https://dpdesk.example.org").optional(),
+  DPDESK_SECURE_COOKIES: z.enum(["true", "false", "auto"]).default("auto"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export interface Config {
+  host: string;
+  port: number;
+  database: { kind: "pglite"; dataDir: string } | { kind: "postgres"; url: string; poolSize: number };
+  maxUploadBytes: number;
+  publicUrl: string;
+  secureCookies: boolean;
+  logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join("\n"));
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const result = envSchema.safeParse(env);
+  if (!result.success)
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? "environment");
+        const value = env[name];
+        return `${name}: ${issue.message}${value === undefined ? "" : ` (got "${value}")`}`;
+      }),
+    );
+  const e = result.data;
+  const publicUrl =
+    e.DPDESK_PUBLIC_URL ?? `http://${e.HOST.includes(":") ? `[${e.HOST}]` : e.HOST}:${e.PORT}`;
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    database:
+      e.DATABASE_URL === undefined
+        ? { kind: "pglite", dataDir: e.DPDESK_DATA_DIR }
+        : { kind: "postgres", url: e.DATABASE_URL, poolSize: e.DPDESK_DB_POOL },
+    maxUploadBytes: e.DPDESK_MAX_UPLOAD_MB * 1024 * 1024,
+    publicUrl: publicUrl.replace(/\/$/, ""),
+    secureCookies:
+      e.DPDESK_SECURE_COOKIES === "auto"
+        ? publicUrl.startsWith("https://")
+        : e.DPDESK_SECURE_COOKIES === "true",
+    logLevel: e.LOG_LEVEL,
+  };
+}

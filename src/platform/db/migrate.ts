@@ -1,0 +1,26 @@
+/** Applies the ordered migrations (on start and by `dpdesk migrate`); Kysely's migrator locks against races. */
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
+import * as breachDesk from "./migrations/0001-breach-desk.js";
+
+const migrations: Record<string, Migration> = {
+  "0001-breach-desk": breachDesk,
+};
+
+const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
+
+export interface MigrationReport {
+  applied: string[];
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works on any schema
+export async function migrateToLatest(db: Kysely<any>): Promise<MigrationReport> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined)
+    throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`);
+  return {
+    applied: (results ?? [])
+      .filter((result) => result.status === "Success")
+      .map((result) => result.migrationName),
+  };
+}

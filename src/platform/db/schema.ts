@@ -1,0 +1,160 @@
+/** The tables as Kysely sees them. Mirrors the migrations; the integration tests check the two agree. */
+import type { ColumnType, Generated } from "kysely";
+
+type Timestamp = ColumnType<Date, Date, Date>;
+type Json<T = unknown> = ColumnType<T, string, string>;
+
+export interface OrganisationsTable {
+  org_id: string;
+  name: string;
+  created_at: Timestamp;
+  audit_seq: Generated<number>;
+  audit_head: Generated<string>;
+}
+
+export type Role = "owner" | "dpo" | "handler" | "viewer";
+
+export interface UsersTable {
+  org_id: string;
+  user_id: string;
+  email: string;
+  name: string;
+  role: Role;
+  password_hash: string | null;
+  created_at: Timestamp;
+}
+
+export interface ApiTokensTable {
+  org_id: string;
+  token_id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  created_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface SessionsTable {
+  org_id: string;
+  session_id: string;
+  user_id: string;
+  secret_hash: string;
+  csrf_token: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+}
+
+export interface BreachesTable {
+  org_id: string;
+  breach_id: string;
+  title: string;
+  status: "open" | "closed";
+  incident: Json;
+  aware_at: Timestamp;
+  version: number;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AssessmentsTable {
+  org_id: string;
+  breach_id: string;
+  version: number;
+  assessed_at: Timestamp;
+  packs: Json;
+  incident: Json;
+  result: Json;
+  created_by: string;
+}
+
+export type Duty = "regulator" | "subjects" | "processor";
+
+export interface ObligationsTable {
+  org_id: string;
+  breach_id: string;
+  jurisdiction: string;
+  duty: Duty;
+  decision: string;
+  deadline: Timestamp | null;
+  strict: boolean;
+  regulator_name: string;
+}
+
+export interface DecisionsTable {
+  org_id: string;
+  decision_id: string;
+  breach_id: string;
+  jurisdiction: string;
+  duty: Duty;
+  outcome: "notify" | "not_notify" | "public_communication" | "defer";
+  rationale: string;
+  author_id: string;
+  decided_at: Timestamp;
+}
+
+export interface NotificationsTable {
+  org_id: string;
+  notification_id: string;
+  breach_id: string;
+  jurisdiction: string;
+  recipient: "regulator" | "subjects" | "controller" | "public";
+  phase: "initial" | "follow_up";
+  given_at: Timestamp;
+  method: string;
+  reference: string | null;
+  delay_reason: string | null;
+  deadline: Timestamp | null;
+  late: boolean;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export interface EvidenceTable {
+  org_id: string;
+  evidence_id: string;
+  breach_id: string;
+  filename: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  description: string | null;
+  uploaded_by: string;
+  uploaded_at: Timestamp;
+}
+
+export interface EvidenceBlobsTable {
+  org_id: string;
+  evidence_id: string;
+  content: Uint8Array;
+}
+
+export interface AuditEventsTable {
+  org_id: string;
+  seq: number;
+  event_id: string;
+  at: Timestamp;
+  actor: string;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  data: Json;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface Schema {
+  organisations: OrganisationsTable;
+  users: UsersTable;
+  api_tokens: ApiTokensTable;
+  sessions: SessionsTable;
+  breaches: BreachesTable;
+  assessments: AssessmentsTable;
+  obligations: ObligationsTable;
+  decisions: DecisionsTable;
+  notifications: NotificationsTable;
+  evidence: EvidenceTable;
+  evidence_blobs: EvidenceBlobsTable;
+  audit_events: AuditEventsTable;
+}
