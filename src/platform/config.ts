@@ -1,7 +1,13 @@
 /** Configuration from environment variables, validated at start: each problem names its variable. */
 import { z } from "zod";
 
-const port = z.coerce.number().int("must be a whole number").min(1).max(65_535);
+const portMessage = "must be a whole number from 1 to 65535";
+const port = z.coerce
+  .number({ error: portMessage })
+  .int(portMessage)
+  .min(1, portMessage)
+  .max(65_535, portMessage);
+const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 const envSchema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
@@ -11,11 +17,23 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
     .optional(),
-  DPDESK_DB_POOL: z.coerce.number().int().min(1).max(200).default(20),
-  DPDESK_MAX_UPLOAD_MB: z.coerce.number().int().min(1).max(1024).default(25),
+  DPDESK_DB_POOL: z.coerce
+    .number({ error: "must be a whole number from 1 to 200" })
+    .int("must be a whole number from 1 to 200")
+    .min(1, "must be a whole number from 1 to 200")
+    .max(200, "must be a whole number from 1 to 200")
+    .default(20),
+  DPDESK_MAX_UPLOAD_MB: z.coerce
+    .number({ error: "must be a whole number of megabytes from 1 to 1024" })
+    .int("must be a whole number of megabytes from 1 to 1024")
+    .min(1, "must be a whole number of megabytes from 1 to 1024")
+    .max(1024, "must be a whole number of megabytes from 1 to 1024")
+    .default(25),
   DPDESK_PUBLIC_URL: z.url("must be a URL such as https://dpdesk.example.org").optional(),
-  DPDESK_SECURE_COOKIES: z.enum(["true", "false", "auto"]).default("auto"),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  DPDESK_SECURE_COOKIES: z
+    .enum(["true", "false", "auto"], { error: "must be one of: true, false, auto" })
+    .default("auto"),
+  LOG_LEVEL: z.enum(logLevels, { error: `must be one of: ${logLevels.join(", ")}` }).default("info"),
 });
 
 export interface Config {
