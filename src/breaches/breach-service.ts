@@ -4,7 +4,6 @@
  * delete.
  */
 import { sql, type Kysely, type Selectable, type Transaction } from "kysely";
-import type { z } from "zod";
 import {
   assessBreach,
   countryName,
@@ -18,6 +17,7 @@ import { actorOf, requirePermission, type Principal } from "../platform/auth/pri
 import type { DecisionsTable, EvidenceTable, NotificationsTable, Schema } from "../platform/db/schema.js";
 import { InvalidInput, NotAllowed, NotFound } from "../platform/errors.js";
 import { isUuid, newId, sha256Hex } from "../platform/ids.js";
+import { validateInput } from "../platform/validate-input.js";
 import { listAuditEvents } from "../platform/audit/audit-log.js";
 import {
   breachListQuerySchema,
@@ -41,17 +41,6 @@ export interface Clock {
 export interface BreachServiceDeps {
   db: Kysely<Schema>;
   clock: Clock;
-}
-
-function validate<T>(schema: z.ZodType<T>, input: unknown): T {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  throw new InvalidInput(
-    result.error.issues.map((issue) => ({
-      field: issue.path.length === 0 ? "(body)" : issue.path.map(String).join("."),
-      message: issue.code === "invalid_type" && issue.input === undefined ? "required" : issue.message,
-    })),
-  );
 }
 
 function validIncident(input: unknown): Incident {
@@ -355,7 +344,7 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
 
     async listBreaches(principal: Principal, queryInput: unknown) {
       requirePermission(principal, "read");
-      const query: BreachListQuery = validate(breachListQuerySchema, queryInput);
+      const query: BreachListQuery = validateInput(breachListQuerySchema, queryInput);
       const now = clock.now();
       let select = db
         .selectFrom("breaches")
@@ -512,7 +501,7 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
 
     async recordDecision(principal: Principal, breachId: string, input: unknown) {
       requirePermission(principal, "write");
-      const decision = validate(decisionInputSchema, input);
+      const decision = validateInput(decisionInputSchema, input);
       return db.transaction().execute(async (trx) => {
         const breach = await loadBreach(trx, principal.orgId, breachId);
         const concerned = await trx
@@ -567,7 +556,7 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
 
     async recordNotification(principal: Principal, breachId: string, input: unknown) {
       requirePermission(principal, "write");
-      const notice = validate(notificationInputSchema, input);
+      const notice = validateInput(notificationInputSchema, input);
       return db.transaction().execute(async (trx) => {
         const breach = await loadBreach(trx, principal.orgId, breachId);
         const givenAt = new Date(notice.givenAt);

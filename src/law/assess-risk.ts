@@ -4,7 +4,7 @@
  * one from the facts and says why; the assessor's values win when given.
  */
 import type { Reason, Risk, RiskLevel } from "./assessment.js";
-import type { Cause, DataCategory, Incident } from "./incident.js";
+import { article9Categories, type Cause, type DataCategory, type Incident } from "./incident.js";
 import { describeCategories, describeList, seed } from "./sources.js";
 
 /**
@@ -13,14 +13,7 @@ import { describeCategories, describeList, seed } from "./sources.js";
  * identity theft (GD20 'The potential harm to data subjects'; the policy template's list of damage).
  */
 export const highHarmCategories: ReadonlySet<DataCategory> = new Set<DataCategory>([
-  "racial_or_ethnic_origin",
-  "political_opinions",
-  "religious_or_philosophical_beliefs",
-  "trade_union_membership",
-  "genetic",
-  "biometric",
-  "health",
-  "sex_life_or_sexual_orientation",
+  ...article9Categories,
   "criminal_offence",
   "financial",
   "government_id",
@@ -29,16 +22,7 @@ export const highHarmCategories: ReadonlySet<DataCategory> = new Set<DataCategor
 ]);
 
 /** The special categories of GDPR Art 9(1) (RULEBOOK §2.5 [V U17]). */
-const article9: ReadonlySet<DataCategory> = new Set<DataCategory>([
-  "racial_or_ethnic_origin",
-  "political_opinions",
-  "religious_or_philosophical_beliefs",
-  "trade_union_membership",
-  "genetic",
-  "biometric",
-  "health",
-  "sex_life_or_sexual_orientation",
-]);
+const article9: ReadonlySet<DataCategory> = new Set<DataCategory>(article9Categories);
 
 /** Facts that can single a person out once combined with other data, despite pseudonymisation. */
 const quasiIdentifiers: ReadonlySet<DataCategory> = new Set<DataCategory>([

@@ -145,6 +145,11 @@ export function highRiskSubjectRules(law: GdprFamilyLaw): DecisionRule<SubjectDe
   ];
 }
 
+const contactPoint = "The name and contact details of the data protection officer or other contact point.";
+const likelyConsequences = "The likely consequences of the breach.";
+const measures =
+  "The measures taken or proposed to deal with the breach, including measures to mitigate its possible adverse effects.";
+
 /** What a notice to the people affected must hold: GDPR Art 34(2), by reference to Art 33(3)(b)–(d). */
 export function article34Contents(citation: string): NoticeItem[] {
   return [
@@ -153,17 +158,9 @@ export function article34Contents(citation: string): NoticeItem[] {
       text: "A description, in clear and plain language, of the nature of the breach.",
       citation,
     },
-    {
-      id: "contact_point",
-      text: "The name and contact details of the data protection officer or other contact point.",
-      citation,
-    },
-    { id: "likely_consequences", text: "The likely consequences of the breach.", citation },
-    {
-      id: "measures",
-      text: "The measures taken or proposed to deal with the breach, including measures to mitigate its possible adverse effects.",
-      citation,
-    },
+    { id: "contact_point", text: contactPoint, citation },
+    { id: "likely_consequences", text: likelyConsequences, citation },
+    { id: "measures", text: measures, citation },
   ];
 }
 
@@ -181,16 +178,8 @@ export function article33Contents(citation: string): NoticeItem[] {
       text: "The categories and approximate number of personal data records concerned.",
       citation,
     },
-    {
-      id: "contact_point",
-      text: "The name and contact details of the data protection officer or other contact point.",
-      citation,
-    },
-    { id: "likely_consequences", text: "The likely consequences of the breach.", citation },
-    {
-      id: "measures",
-      text: "The measures taken or proposed to deal with the breach, including measures to mitigate its possible adverse effects.",
-      citation,
-    },
+    { id: "contact_point", text: contactPoint, citation },
+    { id: "likely_consequences", text: likelyConsequences, citation },
+    { id: "measures", text: measures, citation },
   ];
 }

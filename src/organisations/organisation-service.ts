@@ -10,8 +10,9 @@ import { z } from "zod";
 import { appendAuditEvent } from "../platform/audit/audit-log.js";
 import { actorOf, requirePermission, type Principal } from "../platform/auth/principal.js";
 import type { Role, Schema } from "../platform/db/schema.js";
-import { Conflict, InvalidInput, NotFound, Unauthorised } from "../platform/errors.js";
+import { Conflict, NotFound, Unauthorised } from "../platform/errors.js";
 import { isUuid, newId, newSecret, sha256Hex } from "../platform/ids.js";
+import { validateInput } from "../platform/validate-input.js";
 import { decoyHash, hashPassword, verifyPassword } from "./passwords.js";
 
 export const roles = ["owner", "dpo", "handler", "viewer"] as const satisfies readonly Role[];
@@ -32,17 +33,6 @@ export const sessionLifetimeMs = 12 * 3_600_000;
 export interface OrganisationServiceDeps {
   db: Kysely<Schema>;
   clock: Clock;
-}
-
-function parseOrFail<T>(schema: z.ZodType<T>, value: unknown, field: string): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  throw new InvalidInput(
-    result.error.issues.map((issue) => ({
-      field: [field, ...issue.path.map(String)].join("."),
-      message: issue.message,
-    })),
-  );
 }
 
 export function createOrganisationService({ db, clock }: OrganisationServiceDeps) {
@@ -85,12 +75,12 @@ export function createOrganisationService({ db, clock }: OrganisationServiceDeps
       ownerPassword?: string;
       ownerName?: string;
     }) {
-      const name = parseOrFail(z.string().trim().min(1, "must not be empty").max(300), input.name, "name");
-      const email = parseOrFail(emailSchema, input.ownerEmail, "ownerEmail");
+      const name = validateInput(z.string().trim().min(1, "must not be empty").max(300), input.name, "name");
+      const email = validateInput(emailSchema, input.ownerEmail, "ownerEmail");
       const password =
         input.ownerPassword === undefined
           ? null
-          : parseOrFail(passwordSchema, input.ownerPassword, "ownerPassword");
+          : validateInput(passwordSchema, input.ownerPassword, "ownerPassword");
       const now = clock.now();
       const orgId = newId(now.getTime());
       const userId = newId(now.getTime());
@@ -159,8 +149,8 @@ export function createOrganisationService({ db, clock }: OrganisationServiceDeps
 
     /** Signs in with e-mail and password; returns the cookie value and the CSRF token for the session. */
     async signIn(emailInput: unknown, password: unknown) {
-      const email = parseOrFail(emailSchema, emailInput, "email");
-      const secretPassword = parseOrFail(z.string().min(1, "required").max(200), password, "password");
+      const email = validateInput(emailSchema, emailInput, "email");
+      const secretPassword = validateInput(z.string().min(1, "required").max(200), password, "password");
       const candidates = await db
         .selectFrom("users")
         .select(["org_id", "user_id", "role", "password_hash"])
@@ -326,11 +316,11 @@ export function createOrganisationService({ db, clock }: OrganisationServiceDeps
       input: { email: unknown; role: unknown; name?: unknown; password?: unknown },
     ) {
       requirePermission(principal, "manage_users");
-      const email = parseOrFail(emailSchema, input.email, "email");
-      const role = parseOrFail(z.enum(roles), input.role, "role");
-      const name = parseOrFail(z.string().max(300).default(""), input.name, "name");
+      const email = validateInput(emailSchema, input.email, "email");
+      const role = validateInput(z.enum(roles), input.role, "role");
+      const name = validateInput(z.string().max(300).default(""), input.name, "name");
       const password =
-        input.password === undefined ? null : parseOrFail(passwordSchema, input.password, "password");
+        input.password === undefined ? null : validateInput(passwordSchema, input.password, "password");
       const now = clock.now();
       const userId = newId(now.getTime());
       const existing = await db
@@ -372,7 +362,7 @@ export function createOrganisationService({ db, clock }: OrganisationServiceDeps
 
     async changeRole(principal: Principal, userId: string, roleInput: unknown) {
       requirePermission(principal, "manage_users");
-      const role = parseOrFail(z.enum(roles), roleInput, "role");
+      const role = validateInput(z.enum(roles), roleInput, "role");
       if (!isUuid(userId)) throw new NotFound("user");
       const now = clock.now();
       await db.transaction().execute(async (trx) => {
@@ -408,7 +398,7 @@ export function createOrganisationService({ db, clock }: OrganisationServiceDeps
 
     async createToken(principal: Principal, name: unknown) {
       requirePermission(principal, "read");
-      const tokenName = parseOrFail(z.string().trim().min(1, "must not be empty").max(200), name, "name");
+      const tokenName = validateInput(z.string().trim().min(1, "must not be empty").max(200), name, "name");
       return issueToken(principal.orgId, principal.userId, tokenName, actorOf(principal));
     },
 

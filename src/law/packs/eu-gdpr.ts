@@ -12,6 +12,7 @@ import {
   type GdprFamilyLaw,
 } from "../gdpr-family.js";
 import { euMemberStates } from "../countries.js";
+import { article9Categories } from "../incident.js";
 import type { Regulator, RulePack } from "../rule-pack.js";
 
 const law: GdprFamilyLaw = {
@@ -204,16 +205,7 @@ export const euGdpr: RulePack = {
     "GDPR Art 99(2): applies from 25 May 2018, taken from the earliest local midnight in the EU (EEST) [U: Art 99 not in RULEBOOK]",
   jurisdictions,
   regulators,
-  specialCategories: [
-    "racial_or_ethnic_origin",
-    "political_opinions",
-    "religious_or_philosophical_beliefs",
-    "trade_union_membership",
-    "genetic",
-    "biometric",
-    "health",
-    "sex_life_or_sexual_orientation",
-  ],
+  specialCategories: article9Categories,
   specialCategoriesRule: {
     id: "eu-gdpr.special-categories",
     citation: "GDPR Art 9(1), Art 10; RULEBOOK §2.5 [V U17, E7]",

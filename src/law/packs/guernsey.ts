@@ -7,6 +7,7 @@
  * are a hard limit: "as soon as practicable and in any event no later than 72 hours", with no "where feasible".
  * It is not an all-breaches rule, although the ODPA encourages reporting every incident [V G1, G3].
  */
+import { article9Categories } from "../incident.js";
 import type { RulePack } from "../rule-pack.js";
 import { always, describeRisk, isProcessor, riskIsMedium, riskIsUnlikely } from "../conditions.js";
 import { article33Contents, article34Contents, highRiskSubjectRules } from "../gdpr-family.js";
@@ -30,17 +31,7 @@ export const guernsey: RulePack = {
       citation: "RULEBOOK §6.1 [V G3]",
     },
   },
-  specialCategories: [
-    "racial_or_ethnic_origin",
-    "political_opinions",
-    "religious_or_philosophical_beliefs",
-    "trade_union_membership",
-    "genetic",
-    "biometric",
-    "health",
-    "sex_life_or_sexual_orientation",
-    "criminal_offence",
-  ],
+  specialCategories: [...article9Categories, "criminal_offence"],
   specialCategoriesRule: {
     id: "guernsey.special-categories-criminal-unverified",
     citation:

@@ -10,6 +10,7 @@ import {
   riskBasedReportingRules,
   type GdprFamilyLaw,
 } from "../gdpr-family.js";
+import { article9Categories } from "../incident.js";
 import type { RulePack } from "../rule-pack.js";
 import { seed } from "../sources.js";
 
@@ -47,16 +48,7 @@ export const isleOfMan: RulePack = {
       citation: "RULEBOOK §4.1 [V M1, M2]",
     },
   },
-  specialCategories: [
-    "racial_or_ethnic_origin",
-    "political_opinions",
-    "religious_or_philosophical_beliefs",
-    "trade_union_membership",
-    "genetic",
-    "biometric",
-    "health",
-    "sex_life_or_sexual_orientation",
-  ],
+  specialCategories: article9Categories,
   specialCategoriesRule: {
     id: "isle-of-man.special-categories",
     citation: "Applied GDPR Art 9(1), Art 10; RULEBOOK §4.5 [V M6]",

@@ -11,6 +11,7 @@ import {
   riskBasedReportingRules,
   type GdprFamilyLaw,
 } from "../gdpr-family.js";
+import { article9Categories } from "../incident.js";
 import type { RulePack } from "../rule-pack.js";
 
 const law: GdprFamilyLaw = {
@@ -45,17 +46,7 @@ export const jersey2018: RulePack = {
       citation: "RULEBOOK §5.1 [V J1, J2, J3]",
     },
   },
-  specialCategories: [
-    "racial_or_ethnic_origin",
-    "political_opinions",
-    "religious_or_philosophical_beliefs",
-    "trade_union_membership",
-    "genetic",
-    "biometric",
-    "health",
-    "sex_life_or_sexual_orientation",
-    "criminal_offence",
-  ],
+  specialCategories: [...article9Categories, "criminal_offence"],
   specialCategoriesRule: {
     id: "jersey-2018.special-categories",
     citation: "DPJL 2018; RULEBOOK §5.5 [V J2, J10]",

@@ -12,6 +12,7 @@ import {
   riskBasedReportingRules,
   type GdprFamilyLaw,
 } from "../gdpr-family.js";
+import { article9Categories } from "../incident.js";
 import type { RulePack } from "../rule-pack.js";
 
 const law: GdprFamilyLaw = {
@@ -48,16 +49,7 @@ export const ukGdpr: RulePack = {
       citation: "RULEBOOK §3.1 [V U1, U2]",
     },
   },
-  specialCategories: [
-    "racial_or_ethnic_origin",
-    "political_opinions",
-    "religious_or_philosophical_beliefs",
-    "trade_union_membership",
-    "genetic",
-    "biometric",
-    "health",
-    "sex_life_or_sexual_orientation",
-  ],
+  specialCategories: article9Categories,
   specialCategoriesRule: {
     id: "uk-gdpr.special-categories",
     citation: "UK GDPR Art 9(1), Art 10, DPA 2018 s.11(2); RULEBOOK §3.5 [V U17]",
