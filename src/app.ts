@@ -5,6 +5,8 @@
 import type { FastifyInstance } from "fastify";
 import { createBreachService, type BreachService } from "./breaches/breach-service.js";
 import { breachStateSources } from "./breaches/breach-state.js";
+import { organisationStateSources } from "./organisations/organisation-state.js";
+import type { EntityStateSource } from "./platform/audit/verify-audit-chain.js";
 import { registerBreachRoutes } from "./breaches/breach-routes.js";
 import {
   createOrganisationService,
@@ -21,6 +23,12 @@ export const version = "0.1.0";
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/** Every kind of record whose rows `audit verify` checks against the hashes in the audit chain. */
+export const auditStateSources: readonly EntityStateSource[] = [
+  ...organisationStateSources,
+  ...breachStateSources,
+];
+
 export interface Services {
   database: Database;
   organisations: OrganisationService;
@@ -33,7 +41,7 @@ export async function openServices(
 ): Promise<Services> {
   const database = await openDatabase(location);
   try {
-    await migrateToLatest(database.db);
+    await migrateToLatest(database.db, location.kind === "postgres" ? location.searchPath : undefined);
   } catch (error) {
     await database.close();
     throw error;
@@ -72,7 +80,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
     organisations: services.organisations,
     setup,
     db: services.database.db,
-    stateSources: breachStateSources,
+    stateSources: auditStateSources,
     secureCookies: options.secureCookies,
   });
   registerBreachRoutes(server, services.breaches, clock);

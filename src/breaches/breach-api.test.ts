@@ -167,6 +167,7 @@ describe("decisions, notifications and evidence", () => {
   });
 
   it("computes lateness of a notice and flags a missing delay reason", async () => {
+    t.clock.set("2025-06-29T00:00:00Z");
     const filed = await api.post("/api/v1/breaches", unionIncident({ title: "Notified late" }));
     const id = filed.json.id as string;
     const late = await api.post(`/api/v1/breaches/${id}/notifications`, {
@@ -194,6 +195,7 @@ describe("decisions, notifications and evidence", () => {
     expect(duties).toContainEqual(
       expect.objectContaining({ jurisdiction: "GB", duty: "regulator", status: "met" }),
     );
+    t.clock.set("2025-06-26T12:00:00Z");
   });
 
   it("keeps evidence with its SHA-256 and returns it byte for byte", async () => {

@@ -50,7 +50,12 @@ export const breachListQuerySchema = z.strictObject({
     .enum(["true", "false"])
     .transform((value) => value === "true")
     .optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: z.coerce
+    .number({ error: "must be a whole number from 1 to 200" })
+    .int("must be a whole number from 1 to 200")
+    .min(1, "must be a whole number from 1 to 200")
+    .max(200, "must be a whole number from 1 to 200")
+    .default(50),
   cursor: z.string().max(200).optional(),
 });
 export type BreachListQuery = z.infer<typeof breachListQuerySchema>;

@@ -143,9 +143,20 @@ export function registerBreachRoutes(server: FastifyInstance, breaches: BreachSe
       await breaches.assertCanAddEvidence(principal, request.params.id);
       if (!request.isMultipart())
         throw new InvalidInput([{ field: "file", message: "send multipart/form-data with a 'file' field" }]);
-      const part = await request.file();
-      if (part === undefined) throw new InvalidInput([{ field: "file", message: "required" }]);
-      const content = await part.toBuffer();
+      let part: Awaited<ReturnType<typeof request.file>>;
+      let content: Buffer;
+      try {
+        part = await request.file();
+        if (part === undefined) throw new InvalidInput([{ field: "file", message: "required" }]);
+        content = await part.toBuffer();
+      } catch (error) {
+        // Size limits keep their 413; a body that is not well-formed multipart is bad input, not a failure.
+        if (error instanceof InvalidInput || (error as { statusCode?: number }).statusCode === 413)
+          throw error;
+        throw new InvalidInput([
+          { field: "file", message: "is not a well-formed multipart/form-data upload" },
+        ]);
+      }
       if (part.file.truncated)
         throw Object.assign(new Error("the file is larger than the upload limit"), { statusCode: 413 });
       const description = part.fields.description;

@@ -25,13 +25,8 @@ import {
   notificationInputSchema,
   type BreachListQuery,
 } from "./breach-inputs.js";
-import {
-  assessmentEntityId,
-  breachStateHash,
-  rowStateHash,
-  type BreachRow,
-  type ObligationRow,
-} from "./breach-state.js";
+import { rowStateHash } from "../platform/audit/state-hash.js";
+import { assessmentEntityId, breachStateHash, type BreachRow, type ObligationRow } from "./breach-state.js";
 import { renderDeadlineCalendar, type CalendarDuty } from "./deadlines-calendar.js";
 
 export interface Clock {
@@ -344,7 +339,7 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
 
     async listBreaches(principal: Principal, queryInput: unknown) {
       requirePermission(principal, "read");
-      const query: BreachListQuery = validateInput(breachListQuerySchema, queryInput);
+      const query: BreachListQuery = validateInput(breachListQuerySchema, queryInput, undefined, "(query)");
       const now = clock.now();
       let select = db
         .selectFrom("breaches")
@@ -380,7 +375,8 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
         );
       if (query.cursor !== undefined) {
         const [createdAt = "", id = ""] = Buffer.from(query.cursor, "base64url").toString("utf8").split("|");
-        if (!isUuid(id) || Number.isNaN(Date.parse(createdAt)))
+        const at = Date.parse(createdAt);
+        if (!isUuid(id) || Number.isNaN(at) || at < 0 || at > Date.parse("9999-12-31T00:00:00Z"))
           throw new InvalidInput([{ field: "cursor", message: "is not a cursor this API gave" }]);
         select = select.where((eb) =>
           eb.or([
@@ -560,9 +556,26 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
       return db.transaction().execute(async (trx) => {
         const breach = await loadBreach(trx, principal.orgId, breachId);
         const givenAt = new Date(notice.givenAt);
+        const now = clock.now();
         if (givenAt.getTime() < breach.aware_at.getTime() - 365 * 86_400_000)
           throw new InvalidInput([
             { field: "givenAt", message: "is long before the organisation became aware of the breach" },
+          ]);
+        // A notice is recorded once given: a future date (beyond a few minutes of clock skew) would mark a duty met early.
+        if (givenAt.getTime() > now.getTime() + 5 * 60_000)
+          throw new InvalidInput([
+            { field: "givenAt", message: "is in the future: record a notice once it has been given" },
+          ]);
+        const concerned = await trx
+          .selectFrom("obligations")
+          .select("jurisdiction")
+          .where("org_id", "=", principal.orgId)
+          .where("breach_id", "=", breachId)
+          .where("jurisdiction", "=", notice.jurisdiction)
+          .executeTakeFirst();
+        if (concerned === undefined)
+          throw new InvalidInput([
+            { field: "jurisdiction", message: `the breach concerns no duty in ${notice.jurisdiction}` },
           ]);
         const obligation =
           notice.recipient === "regulator"
@@ -577,7 +590,7 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
             : undefined;
         const deadline = obligation?.deadline ?? null;
         const late = deadline !== null && givenAt.getTime() > deadline.getTime();
-        const now = clock.now();
+
         const row: Selectable<NotificationsTable> = {
           org_id: principal.orgId,
           notification_id: newId(now.getTime()),

@@ -16,6 +16,7 @@ import type {
   Schema,
 } from "../platform/db/schema.js";
 import { sha256Hex } from "../platform/ids.js";
+import { rowStateHash } from "../platform/audit/state-hash.js";
 
 export type BreachRow = Selectable<BreachesTable>;
 export type ObligationRow = Selectable<ObligationsTable>;
@@ -28,10 +29,6 @@ function byKey(row: ObligationRow): string {
 export function breachStateHash(breach: BreachRow, obligations: readonly ObligationRow[]): string {
   const sorted = [...obligations].sort((a, b) => byKey(a).localeCompare(byKey(b)));
   return sha256Hex(canonicalJson({ breach, obligations: sorted }));
-}
-
-export function rowStateHash(row: object): string {
-  return sha256Hex(canonicalJson(row));
 }
 
 function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {

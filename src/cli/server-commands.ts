@@ -1,8 +1,8 @@
 /** `dpdesk serve`, `migrate`, `org create` and `audit verify`: the server and its database from the command line. */
 import { mkdirSync } from "node:fs";
 import type { Command } from "commander";
-import { buildApp, openServices } from "../app.js";
-import { breachStateSources } from "../breaches/breach-state.js";
+import { auditStateSources, buildApp, openServices } from "../app.js";
+import { isUuid } from "../platform/ids.js";
 import { verifyAuditChain } from "../platform/audit/verify-audit-chain.js";
 import { ConfigError, loadConfig, type Config } from "../platform/config.js";
 import type { DatabaseLocation } from "../platform/db/database.js";
@@ -115,6 +115,8 @@ export function registerServerCommands(program: Command, io: CliIo, env: NodeJS.
     .option("--org <id>", "only this organisation")
     .option("--json", "print the results as JSON")
     .action(async (options: { org?: string; json?: boolean }) => {
+      if (options.org !== undefined && !isUuid(options.org))
+        throw new InputError([`--org: "${options.org}" is not an organisation id`]);
       const cfg = config(env);
       const services = await openServices(location(cfg));
       try {
@@ -129,7 +131,7 @@ export function registerServerCommands(program: Command, io: CliIo, env: NodeJS.
           results.push({
             orgId: row.org_id,
             name: row.name,
-            ...(await verifyAuditChain(db, row.org_id, breachStateSources)),
+            ...(await verifyAuditChain(db, row.org_id, auditStateSources)),
           });
         if (options.json === true) io.stdout(`${JSON.stringify(results, null, 2)}\n`);
         else

@@ -149,3 +149,127 @@ describe("first-run set-up", () => {
     expect(response.status).toBe(409);
   });
 });
+
+describe("review findings", () => {
+  it("refuses text PostgreSQL cannot store exactly, naming the field, so the audit chain stays true", async () => {
+    const filed = await owner.api.post("/api/v1/breaches", unionIncident({ title: "Unicode" }));
+    const id = filed.json.id as string;
+    const lone = await owner.api.post(`/api/v1/breaches/${id}/decisions`, {
+      jurisdiction: "GB",
+      duty: "regulator",
+      outcome: "notify",
+      rationale: "because \ud800 of things",
+    });
+    expect(lone.status).toBe(400);
+    expect(lone.json.errors).toEqual([
+      { field: "rationale", message: "must be text without NUL characters or unpaired UTF-16 surrogates" },
+    ]);
+    const nul = await owner.api.post("/api/v1/breaches", unionIncident({ title: "nul\u0000byte" }));
+    expect(nul.status).toBe(400);
+    expect(nul.json.errors[0].field).toBe("title");
+    const emoji = await owner.api.post("/api/v1/breaches", unionIncident({ title: "Laptop 💻 stolen" }));
+    expect(emoji.status).toBe(201);
+    expect((await owner.api.get("/api/v1/audit/verify")).json.ok).toBe(true);
+  });
+
+  it("detects a role raised, a token un-revoked or a session extended in the database", async () => {
+    const { db } = t.app.services.database;
+    const viewer = await userWithRole("viewer");
+    expect((await owner.api.get("/api/v1/audit/verify")).json.ok).toBe(true);
+    await db.updateTable("users").set({ role: "owner" }).where("email", "=", viewer.email).execute();
+    const result = (await owner.api.get("/api/v1/audit/verify")).json;
+    expect(result.ok).toBe(false);
+    expect(result.firstBroken.entityType).toBe("user");
+    await db.updateTable("users").set({ role: "viewer" }).where("email", "=", viewer.email).execute();
+    expect((await owner.api.get("/api/v1/audit/verify")).json.ok).toBe(true);
+    await db
+      .updateTable("sessions")
+      .set({ expires_at: new Date("2099-01-01T00:00:00Z") })
+      .where("org_id", "=", owner.orgId)
+      .execute();
+    expect((await owner.api.get("/api/v1/audit/verify")).json.firstBroken.entityType).toBe("session");
+  });
+
+  it("a mistyped set-up form does not use up the one-time link", async () => {
+    const fresh = await startTestApp();
+    try {
+      const short = await client(fresh.app).post("/api/v1/setup", {
+        token: fresh.app.setup.token,
+        organisation: "New",
+        email: "a@example.org",
+        password: "short",
+      });
+      expect(short.status).toBe(400);
+      expect(short.json.errors[0].field).toBe("password");
+      const good = await client(fresh.app).post("/api/v1/setup", {
+        token: fresh.app.setup.token,
+        organisation: "New",
+        email: "a@example.org",
+        password: "long enough password",
+      });
+      expect(good.status).toBe(201);
+      const again = await client(fresh.app).post("/api/v1/setup", {
+        token: fresh.app.setup.token,
+        organisation: "Again",
+        email: "b@example.org",
+        password: "long enough password",
+      });
+      expect(again.status).toBe(409);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it("answers a malformed upload and a duplicate user with 4xx, never 500", async () => {
+    const filed = await owner.api.post("/api/v1/breaches", unionIncident({ title: "Uploads" }));
+    const broken = await owner.api.raw(
+      "POST",
+      `/api/v1/breaches/${filed.json.id as string}/evidence`,
+      '--x\r\nContent-Disposition: form-data; name="file"; filename="a"\r\n\r\ncut',
+      {
+        "content-type": "multipart/form-data; boundary=x",
+      },
+    );
+    expect(broken.status).toBe(400);
+    const results = await Promise.all(
+      [1, 2, 3].map(() => owner.api.post("/api/v1/users", { email: "same@example.org", role: "viewer" })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409]);
+  });
+
+  it("refuses a notice dated in the future or for a jurisdiction the breach does not concern", async () => {
+    const filed = await owner.api.post("/api/v1/breaches", unionIncident({ title: "Notices" }));
+    const url = `/api/v1/breaches/${filed.json.id as string}/notifications`;
+    const future = await owner.api.post(url, {
+      jurisdiction: "GB",
+      recipient: "regulator",
+      givenAt: "2999-01-01T00:00:00Z",
+      method: "email",
+    });
+    expect(future.json.errors[0].field).toBe("givenAt");
+    const elsewhere = await owner.api.post(url, {
+      jurisdiction: "FR",
+      recipient: "regulator",
+      givenAt: "2025-06-26T00:00:00Z",
+      method: "email",
+    });
+    expect(elsewhere.json.errors[0].field).toBe("jurisdiction");
+  });
+
+  it("names query parameters as such", async () => {
+    const bad = await owner.api.get("/api/v1/breaches?limit=abc&colour=red");
+    expect(bad.status).toBe(400);
+    expect(bad.json.errors).toEqual(
+      expect.arrayContaining([
+        { field: "limit", message: "must be a whole number from 1 to 200" },
+        { field: "(query)", message: 'Unrecognized key: "colour"' },
+      ]),
+    );
+  });
+
+  it("cannot be routed around by encoding the path", async () => {
+    const response = await client(t.app).get("/%61pi/v1/breaches");
+    expect([401, 404]).toContain(response.status);
+    expect(response.body).not.toContain("items");
+  });
+});

@@ -8,7 +8,8 @@ import { requirePermission } from "../platform/auth/principal.js";
 import type { Kysely } from "kysely";
 import type { Schema } from "../platform/db/schema.js";
 import { Conflict, InvalidInput, Unauthorised } from "../platform/errors.js";
-import type { OrganisationService } from "./organisation-service.js";
+import { emailSchema, passwordSchema, type OrganisationService } from "./organisation-service.js";
+import { validateInput } from "../platform/validate-input.js";
 import type { SetupGate } from "./setup-gate.js";
 import { renderSetupPage } from "./setup-page.js";
 
@@ -19,6 +20,14 @@ export interface OrganisationRouteDeps {
   stateSources: readonly EntityStateSource[];
   secureCookies: boolean;
 }
+
+const setupSchema = z.object({
+  token: z.string().min(1, "required"),
+  organisation: z.string().trim().min(1, "must not be empty").max(300),
+  email: emailSchema,
+  password: passwordSchema,
+  name: z.string().max(300).optional(),
+});
 
 export function registerOrganisationRoutes(server: FastifyInstance, deps: OrganisationRouteDeps): void {
   const app = server.withTypeProvider<ZodTypeProvider>();
@@ -96,16 +105,17 @@ export function registerOrganisationRoutes(server: FastifyInstance, deps: Organi
       },
     },
     async (request, reply) => {
-      const body = request.body as Record<string, unknown>;
+      // Validate before spending the one-time token, so a mistyped form can be corrected and sent again.
+      const body = validateInput(setupSchema, request.body);
       if (await organisations.hasAnyOrganisation())
         throw new Conflict("dpdesk is already set up; sign in instead");
-      if (typeof body.token !== "string" || !setup.consume(body.token))
+      if (!setup.consume(body.token))
         throw new Unauthorised("the set-up link is not valid (use the one printed when the server started)");
       const created = await organisations.createOrganisation({
-        name: typeof body.organisation === "string" ? body.organisation : "",
-        ownerEmail: typeof body.email === "string" ? body.email : "",
-        ownerPassword: typeof body.password === "string" ? body.password : "",
-        ...(typeof body.name === "string" ? { ownerName: body.name } : {}),
+        name: body.organisation,
+        ownerEmail: body.email,
+        ownerPassword: body.password,
+        ...(body.name === undefined ? {} : { ownerName: body.name }),
       });
       const session = await organisations.signIn(body.email, body.password);
       void reply.setCookie(sessionCookie, session.cookie, cookieOptions(session.expiresAt));

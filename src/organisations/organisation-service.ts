@@ -13,6 +13,12 @@ import type { Role, Schema } from "../platform/db/schema.js";
 import { Conflict, NotFound, Unauthorised } from "../platform/errors.js";
 import { isUuid, newId, newSecret, sha256Hex } from "../platform/ids.js";
 import { validateInput } from "../platform/validate-input.js";
+import {
+  organisationStateHash,
+  sessionStateHash,
+  tokenStateHash,
+  userStateHash,
+} from "./organisation-state.js";
 import { decoyHash, hashPassword, verifyPassword } from "./passwords.js";
 
 export const roles = ["owner", "dpo", "handler", "viewer"] as const satisfies readonly Role[];
@@ -55,7 +61,13 @@ export function createOrganisationService({ db, clock }: OrganisationServiceDeps
       await appendAuditEvent(
         trx,
         orgId,
-        { actor, action: "token.created", entityType: "token", entityId: tokenId, data: { userId, name } },
+        {
+          actor,
+          action: "token.created",
+          entityType: "token",
+          entityId: tokenId,
+          data: { userId, name, stateHash: await tokenStateHash(trx, orgId, tokenId) },
+        },
         now,
       );
     });
@@ -107,7 +119,7 @@ export function createOrganisationService({ db, clock }: OrganisationServiceDeps
             action: "organisation.created",
             entityType: "organisation",
             entityId: orgId,
-            data: { name },
+            data: { name, stateHash: await organisationStateHash(trx, orgId) },
           },
           now,
         );
@@ -119,7 +131,7 @@ export function createOrganisationService({ db, clock }: OrganisationServiceDeps
             action: "user.created",
             entityType: "user",
             entityId: userId,
-            data: { role: "owner" },
+            data: { role: "owner", stateHash: await userStateHash(trx, orgId, userId) },
           },
           now,
         );
@@ -166,7 +178,9 @@ export function createOrganisationService({ db, clock }: OrganisationServiceDeps
           break;
         }
       if (user === undefined) {
-        if (candidates.length === 0) await verifyPassword(decoyHash, secretPassword);
+        // Spend one hash check whatever happened, so the time taken does not tell whether the account exists.
+        if (!candidates.some((candidate) => candidate.password_hash !== null))
+          await verifyPassword(decoyHash, secretPassword);
         throw new Unauthorised("the e-mail address or password is wrong");
       }
       const now = clock.now();
@@ -196,7 +210,7 @@ export function createOrganisationService({ db, clock }: OrganisationServiceDeps
             action: "session.started",
             entityType: "session",
             entityId: sessionId,
-            data: {},
+            data: { stateHash: await sessionStateHash(trx, orgId, sessionId) },
           },
           now,
         );
@@ -262,7 +276,7 @@ export function createOrganisationService({ db, clock }: OrganisationServiceDeps
             action: "session.ended",
             entityType: "session",
             entityId: sessionId,
-            data: {},
+            data: { stateHash: await sessionStateHash(trx, principal.orgId, sessionId) },
           },
           now,
         );
@@ -352,7 +366,7 @@ export function createOrganisationService({ db, clock }: OrganisationServiceDeps
             action: "user.created",
             entityType: "user",
             entityId: userId,
-            data: { role },
+            data: { role, stateHash: await userStateHash(trx, principal.orgId, userId) },
           },
           now,
         );
@@ -366,6 +380,13 @@ export function createOrganisationService({ db, clock }: OrganisationServiceDeps
       if (!isUuid(userId)) throw new NotFound("user");
       const now = clock.now();
       await db.transaction().execute(async (trx) => {
+        // Lock the organisation first, so that two owners demoting themselves at once cannot both succeed.
+        await trx
+          .selectFrom("organisations")
+          .select("org_id")
+          .where("org_id", "=", principal.orgId)
+          .forUpdate()
+          .execute();
         const updated = await trx
           .updateTable("users")
           .set({ role })
@@ -388,7 +409,7 @@ export function createOrganisationService({ db, clock }: OrganisationServiceDeps
             action: "user.role_changed",
             entityType: "user",
             entityId: userId,
-            data: { role },
+            data: { role, stateHash: await userStateHash(trx, principal.orgId, userId) },
           },
           now,
         );
@@ -425,7 +446,7 @@ export function createOrganisationService({ db, clock }: OrganisationServiceDeps
             action: "token.revoked",
             entityType: "token",
             entityId: tokenId,
-            data: {},
+            data: { stateHash: await tokenStateHash(trx, principal.orgId, tokenId) },
           },
           now,
         );

@@ -21,7 +21,21 @@ export interface AuditVerification {
   firstBroken: { seq: number | null; entityType?: string; entityId?: string; problem: string } | null;
 }
 
+/**
+ * Verifies in one repeatable-read snapshot, so writes that land while it reads are not mistaken for tampering.
+ */
 export async function verifyAuditChain(
+  db: Kysely<Schema>,
+  orgId: string,
+  sources: readonly EntityStateSource[],
+): Promise<AuditVerification> {
+  return db
+    .transaction()
+    .setIsolationLevel("repeatable read")
+    .execute((trx) => verifyInSnapshot(trx, orgId, sources));
+}
+
+async function verifyInSnapshot(
   db: Kysely<Schema>,
   orgId: string,
   sources: readonly EntityStateSource[],

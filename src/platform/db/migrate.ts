@@ -13,8 +13,13 @@ export interface MigrationReport {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works on any schema
-export async function migrateToLatest(db: Kysely<any>): Promise<MigrationReport> {
-  const migrator = new Migrator({ db, provider });
+export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<MigrationReport> {
+  // Kysely looks for its own tables in every schema; naming the schema keeps side-by-side schemas apart.
+  const migrator = new Migrator({
+    db,
+    provider,
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined)
     throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`);

@@ -78,6 +78,8 @@ export function toProblem(error: unknown): { problem: Problem; headers: Record<s
   if (error instanceof Conflict) return { problem: problem(409, "Conflict", error.message), headers: {} };
   if (error instanceof NotAllowed)
     return { problem: problem(405, "Not allowed", error.message), headers: { allow: "GET, PATCH" } };
+  if ((error as { code?: unknown }).code === "23505")
+    return { problem: problem(409, "Conflict", "that already exists"), headers: {} };
   if (isDatabaseUnavailable(error))
     return {
       problem: problem(503, "Temporarily unavailable", "The database cannot be reached; retry shortly."),
@@ -119,9 +121,33 @@ export function toProblem(error: unknown): { problem: Problem; headers: Record<s
   };
 }
 
+/**
+ * What may be logged of an error. Database errors carry the offending values in `detail`, `where` and even
+ * `message` (a duplicate e-mail address, a line of an incident), so only their codes are kept.
+ */
+export function loggableError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { error: String(error) };
+  const fields = error as Error & {
+    code?: unknown;
+    severity?: unknown;
+    constraint?: unknown;
+    table?: unknown;
+    routine?: unknown;
+  };
+  if (typeof fields.severity === "string")
+    return {
+      type: "database",
+      code: fields.code,
+      constraint: fields.constraint,
+      table: fields.table,
+      routine: fields.routine,
+    };
+  return { type: error.name, message: error.message, stack: error.stack };
+}
+
 export function sendProblem(reply: FastifyReply, error: unknown, request?: FastifyRequest): FastifyReply {
   const { problem: body, headers } = toProblem(error);
-  if (body.status >= 500 && body.status !== 503) request?.log.error({ err: error }, "request failed");
+  if (body.status >= 500 && body.status !== 503) request?.log.error(loggableError(error), "request failed");
   else if (body.status === 503) request?.log.warn({ err: (error as Error).message }, "database unavailable");
   return reply.status(body.status).headers(headers).type("application/problem+json").send(body);
 }

@@ -12,9 +12,10 @@ import swagger from "@fastify/swagger";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { jsonSchemaTransform, type ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Principal } from "../auth/principal.js";
-import { Forbidden, Unauthorised } from "../errors.js";
+import { Forbidden, InvalidInput, Unauthorised } from "../errors.js";
 import { renderApiDocs } from "./api-docs.js";
 import { sendProblem } from "./problem.js";
+import { findUnstorableText } from "./storable-text.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -141,10 +142,30 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       }),
   );
 
+  // Authentication is decided by the route that matched, not the raw URL, so encodings such as /%61pi/v1
+  // cannot route around it. Unmatched URLs fall through to the 404 handler.
   app.addHook("onRequest", async (request) => {
-    const path = request.url.split("?")[0] ?? "";
-    if (!path.startsWith("/api/v1/") || publicApi.has(`${request.method} ${path}`)) return;
+    const route = request.routeOptions.url;
+    if (route === undefined || !route.startsWith("/api/v1/") || publicApi.has(`${request.method} ${route}`))
+      return;
     await authenticate(request, options.authenticator);
+  });
+
+  app.addHook("preValidation", async (request) => {
+    for (const [where, value] of [
+      ["(body)", request.body],
+      ["(query)", request.query],
+    ] as const) {
+      const path = findUnstorableText(value);
+      if (path !== null)
+        throw new InvalidInput([
+          {
+            field: path.length === 0 ? where : path.join("."),
+            message: "must be text without NUL characters or unpaired UTF-16 surrogates",
+          },
+        ]);
+    }
+    return Promise.resolve();
   });
 
   app.get("/openapi.json", { schema: { hide: true } }, () => app.swagger());
