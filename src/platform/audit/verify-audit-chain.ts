@@ -18,6 +18,8 @@ export interface AuditVerification {
   ok: boolean;
   events: number;
   entitiesChecked: number;
+  /** The newest event: keep this sequence number and hash elsewhere to anchor the chain. */
+  head: { seq: number; hash: string } | null;
   firstBroken: { seq: number | null; entityType?: string; entityId?: string; problem: string } | null;
 }
 
@@ -59,6 +61,7 @@ async function verifyInSnapshot(
     ok: false,
     events: rows.length,
     entitiesChecked: 0,
+    head: null,
     firstBroken: { seq, problem, ...entity },
   });
 
@@ -117,5 +120,11 @@ async function verifyInSnapshot(
         });
     }
   }
-  return { ok: true, events: rows.length, entitiesChecked, firstBroken: null };
+  return {
+    ok: true,
+    events: rows.length,
+    entitiesChecked,
+    head: { seq: rows.length, hash: previousHash },
+    firstBroken: null,
+  };
 }
