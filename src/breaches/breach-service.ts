@@ -12,7 +12,7 @@ import {
   type Incident,
   type Obligation,
 } from "../law/index.js";
-import { appendAuditEvent } from "../platform/audit/audit-log.js";
+import { appendAuditEvent, appendAuditEvents, type AuditEventInput } from "../platform/audit/audit-log.js";
 import { actorOf, requirePermission, type Principal } from "../platform/auth/principal.js";
 import type { DecisionsTable, EvidenceTable, NotificationsTable, Schema } from "../platform/db/schema.js";
 import { InvalidInput, NotAllowed, NotFound } from "../platform/errors.js";
@@ -189,7 +189,10 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
       .executeTakeFirstOrThrow();
   }
 
-  /** Stores an assessment version and replaces the breach's obligations; returns the new state hash. */
+  /**
+   * Stores an assessment version and replaces the breach's obligations; returns the breach's new state hash and
+   * the audit event to append (the caller appends its events together, last, to hold the audit lock briefly).
+   */
   async function storeAssessment(
     trx: Transaction<Schema>,
     principal: Principal,
@@ -227,19 +230,18 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
       .execute();
     const obligations = obligationRows(breach.org_id, breach.breach_id, assessment);
     if (obligations.length > 0) await trx.insertInto("obligations").values(obligations).execute();
-    await appendAuditEvent(
-      trx,
-      breach.org_id,
-      {
-        actor: actorOf(principal),
-        action: "assessment.recorded",
-        entityType: "assessment",
-        entityId: assessmentEntityId(row),
-        data: { version: breach.version, packs, stateHash: rowStateHash(row) },
-      },
-      now,
-    );
-    return breachStateHash(breach, obligations);
+    const event: AuditEventInput = {
+      actor: actorOf(principal),
+      action: "assessment.recorded",
+      entityType: "assessment",
+      entityId: assessmentEntityId(row),
+      data: { version: breach.version, packs, stateHash: rowStateHash(row) },
+    };
+    return {
+      stateHash: breachStateHash(breach, obligations),
+      event,
+      stored: { version: row.version, assessed_at: now, packs },
+    };
   }
 
   async function view(executor: Kysely<Schema>, principal: Principal, breach: BreachRow) {
@@ -268,8 +270,27 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
         .orderBy("uploaded_at")
         .execute(),
     ]);
-    const result = assessment.result as Assessment;
-    const now = clock.now();
+    return buildView(
+      principal,
+      breach,
+      assessment,
+      assessment.result as Assessment,
+      decisions,
+      notifications,
+      evidence,
+    );
+  }
+
+  function buildView(
+    principal: Principal,
+    breach: BreachRow,
+    stored: { version: number; assessed_at: Date; packs: unknown },
+    result: Assessment,
+    decisions: readonly Selectable<DecisionsTable>[],
+    notifications: readonly Selectable<NotificationsTable>[],
+    evidence: readonly Selectable<EvidenceTable>[],
+  ) {
+    const breachId = breach.breach_id;
     return {
       id: breachId,
       title: breach.title,
@@ -281,11 +302,11 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
       incident: breach.incident as Incident,
       assessment: result,
       assessedWith: {
-        version: assessment.version,
-        at: assessment.assessed_at.toISOString(),
-        packs: assessment.packs as unknown[],
+        version: stored.version,
+        at: stored.assessed_at.toISOString(),
+        packs: stored.packs as unknown[],
       },
-      duties: dutiesOf(result, decisions, notifications, now),
+      duties: dutiesOf(result, decisions, notifications, clock.now()),
       decisions: decisions.map(decisionView),
       notifications: notifications.map(notificationView),
       evidence: evidence.map(evidenceView),
@@ -320,20 +341,24 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
           .insertInto("breaches")
           .values({ ...breach, incident: JSON.stringify(incident) })
           .execute();
-        const stateHash = await storeAssessment(trx, principal, breach, incident, assessment, now);
-        await appendAuditEvent(
+        const stored = await storeAssessment(trx, principal, breach, incident, assessment, now);
+        await appendAuditEvents(
           trx,
           principal.orgId,
-          {
-            actor: actorOf(principal),
-            action: "breach.filed",
-            entityType: "breach",
-            entityId: breachId,
-            data: { title: incident.title, stateHash },
-          },
+          [
+            stored.event,
+            {
+              actor: actorOf(principal),
+              action: "breach.filed",
+              entityType: "breach",
+              entityId: breachId,
+              data: { title: incident.title, stateHash: stored.stateHash },
+            },
+          ],
           now,
         );
-        return view(trx, principal, breach);
+        // A new breach has no decisions, notices or evidence yet: its view is built without reading back.
+        return buildView(principal, breach, stored.stored, assessment, [], [], []);
       });
     },
 
@@ -470,28 +495,35 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
           .where("breach_id", "=", breachId)
           .execute();
         const assessment = assessBreach(incident, { at: now });
-        const stateHash = await storeAssessment(trx, principal, updated, incident, assessment, now);
+        const stored = await storeAssessment(trx, principal, updated, incident, assessment, now);
         const changes = diffObligations((previous.result as Assessment).obligations, assessment.obligations);
-        const changedFields = Object.keys(incidentPatch);
-        await appendAuditEvent(
+        const result = {
+          breach: await view(trx, principal, updated),
+          changes,
+          previousVersion: breach.version,
+        };
+        await appendAuditEvents(
           trx,
           principal.orgId,
-          {
-            actor: actorOf(principal),
-            action: "breach.updated",
-            entityType: "breach",
-            entityId: breachId,
-            data: {
-              version: updated.version,
-              fields: changedFields,
-              ...(status === undefined ? {} : { status }),
-              obligationChanges: changes.length,
-              stateHash,
+          [
+            stored.event,
+            {
+              actor: actorOf(principal),
+              action: "breach.updated",
+              entityType: "breach",
+              entityId: breachId,
+              data: {
+                version: updated.version,
+                fields: Object.keys(incidentPatch),
+                ...(status === undefined ? {} : { status }),
+                obligationChanges: changes.length,
+                stateHash: stored.stateHash,
+              },
             },
-          },
+          ],
           now,
         );
-        return { breach: await view(trx, principal, updated), changes, previousVersion: breach.version };
+        return result;
       });
     },
 

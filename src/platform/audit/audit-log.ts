@@ -53,41 +53,67 @@ export async function appendAuditEvent(
   input: AuditEventInput,
   at: Date,
 ): Promise<AuditEvent> {
-  // Taking the organisation row's lock serialises appends within one organisation; others proceed in parallel.
+  const [event] = await appendAuditEvents(trx, orgId, [input], at);
+  if (event === undefined) throw new Error("no audit event appended");
+  return event;
+}
+
+/**
+ * Appends several events in order, in three statements. The organisation row's lock, taken by the first, is
+ * what serialises appends within one organisation (others proceed in parallel) and is held until commit: call
+ * this as the last step of a transaction, so the lock is held as briefly as possible.
+ */
+export async function appendAuditEvents(
+  trx: Transaction<Schema>,
+  orgId: string,
+  inputs: readonly AuditEventInput[],
+  at: Date,
+): Promise<AuditEvent[]> {
+  if (inputs.length === 0) return [];
   const head = await trx
     .updateTable("organisations")
-    .set({ audit_seq: sql`audit_seq + 1` })
+    .set({ audit_seq: sql`audit_seq + ${inputs.length}` })
     .where("org_id", "=", orgId)
     .returning(["audit_seq", "audit_head"])
     .executeTakeFirstOrThrow();
   // Timestamps are stored to the millisecond so that a re-read hashes the same.
-  const event: Omit<AuditEvent, "hash"> = {
-    ...input,
-    orgId,
-    seq: head.audit_seq,
-    eventId: newId(at.getTime()),
-    at: new Date(Math.floor(at.getTime())),
-    prevHash: head.audit_head,
-  };
-  const hash = hashAuditEvent(event);
+  const when = new Date(Math.floor(at.getTime()));
+  let seq = head.audit_seq - inputs.length;
+  let prevHash = head.audit_head;
+  const events: AuditEvent[] = inputs.map((input) => {
+    seq += 1;
+    const content: Omit<AuditEvent, "hash"> = {
+      ...input,
+      orgId,
+      seq,
+      eventId: newId(when.getTime()),
+      at: when,
+      prevHash,
+    };
+    const event = { ...content, hash: hashAuditEvent(content) };
+    prevHash = event.hash;
+    return event;
+  });
   await trx
     .insertInto("audit_events")
-    .values({
-      org_id: orgId,
-      seq: event.seq,
-      event_id: event.eventId,
-      at: event.at,
-      actor: event.actor,
-      action: event.action,
-      entity_type: event.entityType,
-      entity_id: event.entityId,
-      data: JSON.stringify(event.data),
-      prev_hash: event.prevHash,
-      hash,
-    })
+    .values(
+      events.map((event) => ({
+        org_id: orgId,
+        seq: event.seq,
+        event_id: event.eventId,
+        at: event.at,
+        actor: event.actor,
+        action: event.action,
+        entity_type: event.entityType,
+        entity_id: event.entityId,
+        data: JSON.stringify(event.data),
+        prev_hash: event.prevHash,
+        hash: event.hash,
+      })),
+    )
     .execute();
-  await trx.updateTable("organisations").set({ audit_head: hash }).where("org_id", "=", orgId).execute();
-  return { ...event, hash };
+  await trx.updateTable("organisations").set({ audit_head: prevHash }).where("org_id", "=", orgId).execute();
+  return events;
 }
 
 export function rowToAuditEvent(row: Selectable<AuditEventsTable>): AuditEvent {
