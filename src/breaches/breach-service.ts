@@ -223,11 +223,13 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
         result: JSON.stringify(assessment),
       })
       .execute();
-    await trx
-      .deleteFrom("obligations")
-      .where("org_id", "=", breach.org_id)
-      .where("breach_id", "=", breach.breach_id)
-      .execute();
+    // A new breach has no obligations yet; a changed one has its previous ones replaced.
+    if (breach.version > 1)
+      await trx
+        .deleteFrom("obligations")
+        .where("org_id", "=", breach.org_id)
+        .where("breach_id", "=", breach.breach_id)
+        .execute();
     const obligations = obligationRows(breach.org_id, breach.breach_id, assessment);
     if (obligations.length > 0) await trx.insertInto("obligations").values(obligations).execute();
     const event: AuditEventInput = {

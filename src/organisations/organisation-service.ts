@@ -41,7 +41,15 @@ export interface OrganisationServiceDeps {
   clock: Clock;
 }
 
+/**
+ * Valid tokens are remembered for a few seconds, so that each API request need not query the database to
+ * authenticate (bench:api). Revoking a token or changing a role clears this process's cache at once; other
+ * dpdesk processes notice within the cache lifetime.
+ */
+export const tokenCacheMs = 5_000;
+
 export function createOrganisationService({ db, clock }: OrganisationServiceDeps) {
+  const tokenCache = new Map<string, { principal: Principal; until: number }>();
   async function issueToken(orgId: string, userId: string, name: string, actor: string) {
     const secret = newSecret();
     const tokenId = newId(clock.now().getTime());
@@ -143,6 +151,8 @@ export function createOrganisationService({ db, clock }: OrganisationServiceDeps
     async authenticateToken(token: string): Promise<Principal> {
       const match = /^dpd_([0-9a-f-]{36})_([A-Za-z0-9_-]{20,})$/.exec(token);
       if (match === null || !isUuid(match[1] ?? "")) throw new Unauthorised("the API token is malformed");
+      const cached = tokenCache.get(token);
+      if (cached !== undefined && cached.until > clock.now().getTime()) return cached.principal;
       const [, orgId = "", secret = ""] = match;
       const row = await db
         .selectFrom("api_tokens")
@@ -156,7 +166,10 @@ export function createOrganisationService({ db, clock }: OrganisationServiceDeps
         .where("api_tokens.token_hash", "=", sha256Hex(secret))
         .executeTakeFirst();
       if (row === undefined || row.revoked_at !== null) throw new Unauthorised("the API token is not valid");
-      return { orgId, userId: row.user_id, role: row.role, via: "token" };
+      const principal: Principal = { orgId, userId: row.user_id, role: row.role, via: "token" };
+      if (tokenCache.size > 10_000) tokenCache.clear();
+      tokenCache.set(token, { principal, until: clock.now().getTime() + tokenCacheMs });
+      return principal;
     },
 
     /** Signs in with e-mail and password; returns the cookie value and the CSRF token for the session. */
@@ -401,6 +414,7 @@ export function createOrganisationService({ db, clock }: OrganisationServiceDeps
           .where("role", "=", "owner")
           .executeTakeFirstOrThrow();
         if (owners.count === 0) throw new Conflict("an organisation must keep at least one owner");
+        tokenCache.clear();
         await appendAuditEvent(
           trx,
           principal.orgId,
@@ -438,6 +452,7 @@ export function createOrganisationService({ db, clock }: OrganisationServiceDeps
         if (principal.role !== "owner") query = query.where("user_id", "=", principal.userId);
         const result = await query.executeTakeFirst();
         if (result.numUpdatedRows === 0n) throw new NotFound("token");
+        tokenCache.clear();
         await appendAuditEvent(
           trx,
           principal.orgId,

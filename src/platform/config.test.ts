@@ -30,7 +30,7 @@ describe("configuration from the environment", () => {
         DPDESK_PUBLIC_URL: "https://dpdesk.example.org/",
       }),
     ).toMatchObject({
-      database: { kind: "postgres", url: "postgres://dpdesk@db/dpdesk", poolSize: 20 },
+      database: { kind: "postgres", url: "postgres://dpdesk@db/dpdesk", poolSize: 8 },
       publicUrl: "https://dpdesk.example.org",
       secureCookies: true,
     });

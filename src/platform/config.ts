@@ -22,7 +22,7 @@ const envSchema = z.object({
     .int("must be a whole number from 1 to 200")
     .min(1, "must be a whole number from 1 to 200")
     .max(200, "must be a whole number from 1 to 200")
-    .default(20),
+    .default(8),
   DPDESK_MAX_UPLOAD_MB: z.coerce
     .number({ error: "must be a whole number of megabytes from 1 to 1024" })
     .int("must be a whole number of megabytes from 1 to 1024")
