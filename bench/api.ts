@@ -16,7 +16,7 @@
  *
  * Options: --duration N (seconds per measurement, default 10), --quick (3 s each, 1 s warm-up), --connections N
  * (default 50), --rate N (the offered rate of the fixed-rate breaches rows, default 1000), --pools a,b,c
- * (DPDESK_DB_POOL sizes to compare for POST /breaches, restarting dpdesk for each; default $DPDESK_DB_POOL or 20),
+ * (DPDESK_DB_POOL sizes to compare for POST /breaches, restarting dpdesk for each; default $DPDESK_DB_POOL or 8, the product default),
  * --orgs N (also spread the breaches over N organisations, to separate the per-organisation audit lock from the
  * rest), --bin PATH (the dpdesk command to start, default bin/dpdesk.js, e.g. to compare another build), --cpu-prof
  * DIR (write a V8 CPU profile of each dpdesk server process to DIR).
@@ -170,7 +170,7 @@ const durationSeconds = positiveInt("duration", flags.duration ?? (flags.quick ?
 const warmUpSeconds = flags.quick ? 1 : Math.min(3, Math.max(1, Math.round(durationSeconds / 4)));
 const connections = positiveInt("connections", flags.connections);
 const offeredRate = positiveInt("rate", flags.rate);
-const pools = (flags.pools ?? process.env.DPDESK_DB_POOL ?? "20")
+const pools = (flags.pools ?? process.env.DPDESK_DB_POOL ?? "8")
   .split(",")
   .map((value) => positiveInt("pools", value.trim()));
 const orgCount = positiveInt("orgs", flags.orgs);
@@ -663,7 +663,7 @@ async function main(): Promise<number> {
   console.log("");
 
   process.stderr.write("Starting dpdesk and the bare Fastify server...\n");
-  const firstPool = pools[0] ?? 20;
+  const firstPool = pools[0] ?? 8;
   let dpdesk = await startDpdesk(serverEnv, firstPool);
   const createOrg = async (index: number) =>
     JSON.parse(
