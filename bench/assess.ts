@@ -28,9 +28,9 @@ import {
 const aimPerSecond = 100_000;
 const incidentCount = 2_000;
 const seed = 20_250_625;
-const warmUpMs = 500;
+const warmUpMs = 2_000;
 const samples = 5;
-const sampleMs = 500;
+const sampleMs = 1_000;
 /** Incidents per timed chunk: the clock is read between chunks, not between operations. */
 const chunkSize = 100;
 
