@@ -12,13 +12,17 @@ import {
   type Incident,
   type Obligation,
 } from "../law/index.js";
-import { appendAuditEvent, appendAuditEvents, type AuditEventInput } from "../platform/audit/audit-log.js";
+import {
+  appendAuditEvent,
+  appendAuditEvents,
+  rowToAuditEvent,
+  type AuditEventInput,
+} from "../platform/audit/audit-log.js";
 import { actorOf, requirePermission, type Principal } from "../platform/auth/principal.js";
 import type { DecisionsTable, EvidenceTable, NotificationsTable, Schema } from "../platform/db/schema.js";
 import { InvalidInput, NotAllowed, NotFound } from "../platform/errors.js";
 import { isUuid, newId, sha256Hex } from "../platform/ids.js";
 import { validateInput } from "../platform/validate-input.js";
-import { listAuditEvents } from "../platform/audit/audit-log.js";
 import {
   breachListQuerySchema,
   decisionInputSchema,
@@ -740,14 +744,21 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
     async timeline(principal: Principal, breachId: string) {
       requirePermission(principal, "read");
       await loadBreach(db, principal.orgId, breachId);
-      const all = await listAuditEvents(db, principal.orgId);
-      const related = all.filter(
-        (event) =>
-          event.entityId === breachId ||
-          event.data.breachId === breachId ||
-          event.entityId.startsWith(`${breachId}:`),
-      );
-      return related.map((event) => ({
+      // The breach's own events, its assessments' ("<breachId>:<version>") and those naming it in their data.
+      const rows = await db
+        .selectFrom("audit_events")
+        .selectAll()
+        .where("org_id", "=", principal.orgId)
+        .where((eb) =>
+          eb.or([
+            eb("entity_id", "=", breachId),
+            eb("entity_id", "like", `${breachId}:%`),
+            eb(sql<string>`data->>'breachId'`, "=", breachId),
+          ]),
+        )
+        .orderBy("seq")
+        .execute();
+      return rows.map(rowToAuditEvent).map((event) => ({
         seq: event.seq,
         at: event.at.toISOString(),
         actor: event.actor,

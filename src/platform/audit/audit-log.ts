@@ -7,7 +7,7 @@
  * editing or deleting a breach, decision, notification or evidence row directly in the database is detected
  * too (see verifyAuditChain).
  */
-import { sql, type Kysely, type Selectable, type Transaction } from "kysely";
+import { sql, type Selectable, type Transaction } from "kysely";
 import type { AuditEventsTable, Schema } from "../db/schema.js";
 import { newId, sha256Hex } from "../ids.js";
 import { canonicalJson } from "./canonical-json.js";
@@ -130,16 +130,4 @@ export function rowToAuditEvent(row: Selectable<AuditEventsTable>): AuditEvent {
     prevHash: row.prev_hash,
     hash: row.hash,
   };
-}
-
-export async function listAuditEvents(
-  db: Kysely<Schema>,
-  orgId: string,
-  filter: { entityType?: string; entityId?: string } = {},
-): Promise<AuditEvent[]> {
-  let query = db.selectFrom("audit_events").selectAll().where("org_id", "=", orgId);
-  if (filter.entityType !== undefined) query = query.where("entity_type", "=", filter.entityType);
-  if (filter.entityId !== undefined) query = query.where("entity_id", "=", filter.entityId);
-  const rows = await query.orderBy("seq").execute();
-  return rows.map((row) => rowToAuditEvent(row));
 }
