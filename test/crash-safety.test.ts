@@ -5,138 +5,29 @@
  *
  * The server runs as a real child process (`bin/dpdesk.js serve`, compiled dist/: run `npm run build` first).
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-
-const root = fileURLToPath(new URL("..", import.meta.url));
-const bin = join(root, "bin", "dpdesk.js");
-const example = JSON.parse(
-  readFileSync(join(root, "examples", "prospect-union-2025.json"), "utf8"),
-) as Record<string, unknown>;
+import {
+  exampleIncident as example,
+  killAllServers,
+  runCli,
+  sleep,
+  startServer,
+  waitForExit,
+} from "./support/dpdesk-process.js";
 
 const BURST_CONCURRENCY = 16;
 const ACKNOWLEDGED_BEFORE_KILL = 150;
 const BURST_MS = 2_000;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const address = server.address();
-  server.close();
-  await once(server, "close");
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Runs the CLI to completion (bounded by a timeout) and returns its exit code and output. */
-async function runCli(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  timeoutMs = 60_000,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [bin, ...args], {
-    cwd: root,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-  try {
-    const [code] = (await once(child, "exit")) as [number | null];
-    return { code, stdout, stderr };
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-interface Server {
-  child: ChildProcess;
-  base: string;
-  stderr(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const children = new Set<ChildProcess>();
-
-/** Starts `dpdesk serve` and waits (bounded) until /healthz answers. */
-async function startServer(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<Server> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [bin, "serve"], {
-    cwd: root,
-    env: { ...env, HOST: "127.0.0.1", PORT: String(port) },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  children.add(child);
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once("exit", (code, signal) => {
-      children.delete(child);
-      resolve({ code, signal });
-    });
-  });
-  let exitedYet = false;
-  void exited.then(() => (exitedYet = true));
-  const hasExited = () => exitedYet;
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (hasExited()) throw new Error(`dpdesk serve exited before it was ready:\n${stderr}`);
-    try {
-      const response = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2_000) });
-      if (response.status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`dpdesk serve was not healthy within ${timeoutMs} ms:\n${stderr}`);
-    }
-    await sleep(100);
-  }
-  return { child, base, stderr: () => stderr, exited };
-}
-
-/** Waits (bounded) for a child to exit; kills it with SIGKILL if it does not. */
-async function waitForExit(server: Server, timeoutMs = 30_000) {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => {
-      resolve("timeout");
-    }, timeoutMs);
-  });
-  try {
-    const result = await Promise.race([server.exited, timedOut]);
-    if (result === "timeout") {
-      server.child.kill("SIGKILL");
-      throw new Error(`dpdesk serve did not exit within ${timeoutMs} ms:\n${server.stderr()}`);
-    }
-    return result;
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 const dataDir = mkdtempSync(join(tmpdir(), "dpdesk-crash-"));
 const env: NodeJS.ProcessEnv = { ...process.env, DPDESK_DATA_DIR: dataDir, LOG_LEVEL: "warn" };
 delete env.DATABASE_URL;
 
 afterAll(() => {
-  for (const child of children) child.kill("SIGKILL");
+  killAllServers();
   rmSync(dataDir, { recursive: true, force: true });
 });
 

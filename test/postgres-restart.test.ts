@@ -7,40 +7,25 @@
  * postgres user), and always starts it again afterwards. The server runs as a real child process
  * (`bin/dpdesk.js serve`, compiled dist/: run `npm run build` first).
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { once } from "node:events";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import {
+  bin,
+  exampleIncident as example,
+  killAllServers,
+  root,
+  sleep,
+  startServer,
+  waitForExit,
+} from "./support/dpdesk-process.js";
 
 const adminUrl = process.env.DPDESK_TEST_DATABASE_URL;
 
-const root = fileURLToPath(new URL("..", import.meta.url));
-const bin = join(root, "bin", "dpdesk.js");
-const example = JSON.parse(
-  readFileSync(join(root, "examples", "prospect-union-2025.json"), "utf8"),
-) as Record<string, unknown>;
-
 const LOAD_CONCURRENCY = 8;
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const address = server.address();
-  server.close();
-  await once(server, "close");
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
 
 function run(
   file: string,
@@ -116,73 +101,6 @@ async function waitForPostgres(url: string, timeoutMs = 30_000): Promise<void> {
       if (Date.now() > deadline) throw error;
       await sleep(250);
     }
-  }
-}
-
-interface Server {
-  child: ChildProcess;
-  base: string;
-  stderr(): string;
-  hasExited(): boolean;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-const children = new Set<ChildProcess>();
-
-async function startServer(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<Server> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [bin, "serve"], {
-    cwd: root,
-    env: { ...env, HOST: "127.0.0.1", PORT: String(port) },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  children.add(child);
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-50_000)));
-  let exitedYet = false;
-  const hasExited = () => exitedYet;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once("exit", (code, signal) => {
-      exitedYet = true;
-      children.delete(child);
-      resolve({ code, signal });
-    });
-  });
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (hasExited()) throw new Error(`dpdesk serve exited before it was ready:\n${stderr}`);
-    try {
-      const response = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2_000) });
-      if (response.status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`dpdesk serve was not healthy within ${timeoutMs} ms:\n${stderr}`);
-    }
-    await sleep(100);
-  }
-  return { child, base, stderr: () => stderr, hasExited, exited };
-}
-
-async function waitForExit(server: Server, timeoutMs = 30_000) {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => {
-      resolve("timeout");
-    }, timeoutMs);
-  });
-  try {
-    const result = await Promise.race([server.exited, timedOut]);
-    if (result === "timeout") {
-      server.child.kill("SIGKILL");
-      throw new Error(`dpdesk serve did not exit within ${timeoutMs} ms:\n${server.stderr()}`);
-    }
-    return result;
-  } finally {
-    clearTimeout(timer);
   }
 }
 
@@ -264,7 +182,7 @@ let version: string | undefined;
 let databaseCreated = false;
 
 afterAll(async () => {
-  for (const child of children) child.kill("SIGKILL");
+  killAllServers();
   if (adminUrl === undefined) return;
   // Whatever happened, leave PostgreSQL running: other tests and CI use it.
   if (version !== undefined) {
