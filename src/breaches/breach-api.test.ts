@@ -1,5 +1,6 @@
 // The breach log through the HTTP API, on PGlite (and on PostgreSQL when DPDESK_TEST_DATABASE_URL is set).
 import { createHash } from "node:crypto";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createOrganisation,
@@ -70,6 +71,40 @@ describe("filing and reading breaches", () => {
     expect(overdue.json.items.map((b: { id: string }) => b.id)).toEqual([late.json.id]);
     expect(overdue.json.items.map((b: { id: string }) => b.id)).not.toContain(onTime.json.id);
     t.clock.set("2025-06-26T12:00:00Z");
+  });
+  it("files breaches sent at once together (group commit): each stored once, one chain that verifies", async () => {
+    const { api: busy, orgId } = await createOrganisation(t.app);
+    await busy.get("/api/v1/breaches"); // signs the token in, so the burst arrives at once
+    const db = t.app.services.database.db;
+    // Another transaction holds the organisation's row, so the first filing waits and the rest queue behind it.
+    let release = () => {};
+    let locked = () => {};
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holding = db.transaction().execute(async (trx) => {
+      await sql`select 1 from organisations where org_id = ${orgId} for update`.execute(trx);
+      locked();
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    await isLocked;
+    const titles = Array.from({ length: 40 }, (_, index) => `Burst ${String(index)}`);
+    const sent = Promise.all(titles.map((title) => busy.post("/api/v1/breaches", unionIncident({ title }))));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    release();
+    await holding;
+    const responses = await sent;
+    expect(responses.map((response) => response.status)).toEqual(titles.map(() => 201));
+    const rows = await sql<{ title: string; txid: string }>`
+      select title, xmin::text as txid from breaches where org_id = ${orgId}`.execute(
+      t.app.services.database.db,
+    );
+    expect(rows.rows.map((row) => row.title).sort()).toEqual([...titles].sort());
+    // Written in fewer transactions than breaches: concurrent filings shared commits.
+    expect(new Set(rows.rows.map((row) => row.txid)).size).toBeLessThan(titles.length);
+    const events = await sql<{ seq: number }>`
+      select seq from audit_events where org_id = ${orgId} order by seq`.execute(t.app.services.database.db);
+    expect(events.rows.map((row) => row.seq)).toEqual(events.rows.map((_, index) => index + 1));
+    const verify = await busy.get("/api/v1/audit/verify");
+    expect(verify.json.ok).toBe(true);
   });
 });
 

@@ -3,7 +3,7 @@
  * event, and leaves nothing half-written on failure. Breaches and evidence are kept indefinitely: there is no
  * delete.
  */
-import { sql, type Kysely, type Selectable, type Transaction } from "kysely";
+import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from "kysely";
 import {
   assessBreach,
   countryName,
@@ -19,7 +19,14 @@ import {
   type AuditEventInput,
 } from "../platform/audit/audit-log.js";
 import { actorOf, requirePermission, type Principal } from "../platform/auth/principal.js";
-import type { DecisionsTable, EvidenceTable, NotificationsTable, Schema } from "../platform/db/schema.js";
+import type {
+  AssessmentsTable,
+  DecisionsTable,
+  EvidenceTable,
+  NotificationsTable,
+  Schema,
+} from "../platform/db/schema.js";
+import { createGroupCommit } from "../platform/db/group-commit.js";
 import { InvalidInput, NotAllowed, NotFound } from "../platform/errors.js";
 import { isUuid, newId, sha256Hex } from "../platform/ids.js";
 import { validateInput } from "../platform/validate-input.js";
@@ -161,6 +168,16 @@ const recipientForDuty = {
   processor: ["controller"],
 } as const;
 
+/** A new breach ready to be written: its row, its first assessment and its audit events. */
+interface Filing {
+  breach: BreachRow;
+  record: {
+    insert: Insertable<AssessmentsTable>;
+    obligations: ObligationRow[];
+  };
+  events: AuditEventInput[];
+}
+
 export type DutyStatus = "met" | "decided" | "open" | "overdue" | "not_required";
 
 export function createBreachService({ db, clock }: BreachServiceDeps) {
@@ -194,11 +211,10 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
   }
 
   /**
-   * Stores an assessment version and replaces the breach's obligations; returns the breach's new state hash and
-   * the audit event to append (the caller appends its events together, last, to hold the audit lock briefly).
+   * The rows of an assessment version (the assessment and the breach's obligations), the audit event that
+   * records it and the breach's new state hash. Pure: `storeAssessment` and the batched filing write the rows.
    */
-  async function storeAssessment(
-    trx: Transaction<Schema>,
+  function assessmentRecord(
     principal: Principal,
     breach: BreachRow,
     incident: Incident,
@@ -218,24 +234,7 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
       result: assessment,
       created_by: principal.userId,
     };
-    await trx
-      .insertInto("assessments")
-      .values({
-        ...row,
-        packs: JSON.stringify(packs),
-        incident: JSON.stringify(incident),
-        result: JSON.stringify(assessment),
-      })
-      .execute();
-    // A new breach has no obligations yet; a changed one has its previous ones replaced.
-    if (breach.version > 1)
-      await trx
-        .deleteFrom("obligations")
-        .where("org_id", "=", breach.org_id)
-        .where("breach_id", "=", breach.breach_id)
-        .execute();
     const obligations = obligationRows(breach.org_id, breach.breach_id, assessment);
-    if (obligations.length > 0) await trx.insertInto("obligations").values(obligations).execute();
     const event: AuditEventInput = {
       actor: actorOf(principal),
       action: "assessment.recorded",
@@ -244,11 +243,70 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
       data: { version: breach.version, packs, stateHash: rowStateHash(row) },
     };
     return {
+      insert: {
+        ...row,
+        packs: JSON.stringify(packs),
+        incident: JSON.stringify(incident),
+        result: JSON.stringify(assessment),
+      },
+      obligations,
       stateHash: breachStateHash(breach, obligations),
       event,
       stored: { version: row.version, assessed_at: now, packs },
     };
   }
+
+  /**
+   * Stores a changed breach's new assessment version and replaces its obligations; returns its new state hash
+   * and the audit event to append (the caller appends its events together, last, to hold the audit lock briefly).
+   */
+  async function storeAssessment(
+    trx: Transaction<Schema>,
+    principal: Principal,
+    breach: BreachRow,
+    incident: Incident,
+    assessment: Assessment,
+    now: Date,
+  ) {
+    const record = assessmentRecord(principal, breach, incident, assessment, now);
+    await trx.insertInto("assessments").values(record.insert).execute();
+    await trx
+      .deleteFrom("obligations")
+      .where("org_id", "=", breach.org_id)
+      .where("breach_id", "=", breach.breach_id)
+      .execute();
+    if (record.obligations.length > 0)
+      await trx.insertInto("obligations").values(record.obligations).execute();
+    return record;
+  }
+
+  /**
+   * New breaches are written in batches per organisation (group commit): concurrent filings share one
+   * transaction, one audit-chain append and one commit. Each is answered only once its batch has committed.
+   */
+  const filings = createGroupCommit<Filing, Filing>(
+    async (orgId, items) =>
+      db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto("breaches")
+          .values(items.map((item) => ({ ...item.breach, incident: JSON.stringify(item.breach.incident) })))
+          .execute();
+        await trx
+          .insertInto("assessments")
+          .values(items.map((item) => item.record.insert))
+          .execute();
+        const obligations = items.flatMap((item) => item.record.obligations);
+        if (obligations.length > 0) await trx.insertInto("obligations").values(obligations).execute();
+        await appendAuditEvents(
+          trx,
+          orgId,
+          items.flatMap((item) => item.events),
+          clock.now(),
+        );
+        return items;
+      }),
+    { maxBatch: 64 },
+  );
 
   async function view(executor: Kysely<Schema>, principal: Principal, breach: BreachRow) {
     const { org_id: orgId, breach_id: breachId } = breach;
@@ -342,30 +400,20 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
         created_at: now,
         updated_at: now,
       };
-      return db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto("breaches")
-          .values({ ...breach, incident: JSON.stringify(incident) })
-          .execute();
-        const stored = await storeAssessment(trx, principal, breach, incident, assessment, now);
-        await appendAuditEvents(
-          trx,
-          principal.orgId,
-          [
-            stored.event,
-            {
-              actor: actorOf(principal),
-              action: "breach.filed",
-              entityType: "breach",
-              entityId: breachId,
-              data: { title: incident.title, stateHash: stored.stateHash },
-            },
-          ],
-          now,
-        );
-        // A new breach has no decisions, notices or evidence yet: its view is built without reading back.
-        return buildView(principal, breach, stored.stored, assessment, [], [], []);
-      });
+      const record = assessmentRecord(principal, breach, incident, assessment, now);
+      const events: AuditEventInput[] = [
+        record.event,
+        {
+          actor: actorOf(principal),
+          action: "breach.filed",
+          entityType: "breach",
+          entityId: breachId,
+          data: { title: incident.title, stateHash: record.stateHash },
+        },
+      ];
+      await filings.submit(principal.orgId, { breach, record, events });
+      // A new breach has no decisions, notices or evidence yet: its view is built without reading back.
+      return buildView(principal, breach, record.stored, assessment, [], [], []);
     },
 
     async listBreaches(principal: Principal, queryInput: unknown) {

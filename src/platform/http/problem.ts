@@ -3,15 +3,8 @@
  * each field; another organisation's ids are a 404, never a 403; a database outage is a 503 with Retry-After.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
-import {
-  Conflict,
-  Forbidden,
-  InvalidInput,
-  NotAllowed,
-  NotFound,
-  Unauthorised,
-  Unavailable,
-} from "../errors.js";
+import { Conflict, Forbidden, InvalidInput, NotAllowed, NotFound, Unauthorised } from "../errors.js";
+import { isDatabaseUnavailable } from "../db/unavailable.js";
 
 export interface Problem {
   type: string;
@@ -19,32 +12,6 @@ export interface Problem {
   status: number;
   detail?: string;
   errors?: { field: string; message: string }[];
-}
-
-const connectionCodes = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "EPIPE",
-  "ETIMEDOUT",
-  "ENOTFOUND",
-  "57P01",
-  "57P02",
-  "57P03",
-  "08000",
-  "08001",
-  "08003",
-  "08006",
-]);
-
-/** Whether an error means the database cannot be reached right now (PostgreSQL restarting, network). */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  if (error instanceof Unavailable) return true;
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === "string" && connectionCodes.has(code)) return true;
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|terminating connection|the database system is (starting up|shutting down)/i.test(
-    error.message,
-  );
 }
 
 function problem(status: number, title: string, detail?: string, errors?: Problem["errors"]): Problem {

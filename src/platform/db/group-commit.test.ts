@@ -1,0 +1,95 @@
+// The batching rules of group commit: batches form while one is in flight, a failed batch is retried write by
+// write (unless the database is down), and results reach the right callers.
+import { describe, expect, it } from "vitest";
+import { Unavailable } from "../errors.js";
+import { createGroupCommit } from "./group-commit.js";
+
+function deferred() {
+  let release = () => {};
+  const promise = new Promise<void>((resolve) => (release = resolve));
+  return { promise, release };
+}
+
+describe("group commit", () => {
+  it("writes the first item at once and the ones that arrive meanwhile as one batch", async () => {
+    const batches: number[][] = [];
+    const gate = deferred();
+    const commit = createGroupCommit<number, string>(
+      async (_key, items) => {
+        batches.push([...items]);
+        if (batches.length === 1) await gate.promise;
+        return items.map((item) => `done ${String(item)}`);
+      },
+      { maxBatch: 3 },
+    );
+    const results = [1, 2, 3, 4, 5].map((item) => commit.submit("org", item));
+    gate.release();
+    expect(await Promise.all(results)).toEqual(["done 1", "done 2", "done 3", "done 4", "done 5"]);
+    expect(batches).toEqual([[1], [2, 3, 4], [5]]);
+  });
+
+  it("keeps organisations apart: one organisation's batch does not wait for another's", async () => {
+    const gate = deferred();
+    const commit = createGroupCommit<string, string>(
+      async (key, items) => {
+        if (key === "slow") await gate.promise;
+        return items.map((item) => `${key}:${item}`);
+      },
+      { maxBatch: 10 },
+    );
+    const slow = commit.submit("slow", "a");
+    expect(await commit.submit("fast", "b")).toBe("fast:b");
+    gate.release();
+    expect(await slow).toBe("slow:a");
+  });
+
+  it("retries a failed batch write by write, so only the bad write fails", async () => {
+    const gate = deferred();
+    let calls = 0;
+    const commit = createGroupCommit<number, number>(
+      async (_key, items) => {
+        calls += 1;
+        if (calls === 1) await gate.promise;
+        if (items.includes(13)) throw new Error("value 13 violates a check constraint");
+        return items.map((item) => item * 2);
+      },
+      { maxBatch: 10 },
+    );
+    const first = commit.submit("org", 1);
+    const rest = [2, 13, 4].map((item) => commit.submit("org", item));
+    gate.release();
+    expect(await first).toBe(2);
+    const settled = await Promise.allSettled(rest);
+    expect(settled.map((result) => (result.status === "fulfilled" ? result.value : "failed"))).toEqual([
+      4,
+      "failed",
+      8,
+    ]);
+  });
+
+  it("fails the whole batch at once when the database is unreachable, without retrying each write", async () => {
+    const gate = deferred();
+    let calls = 0;
+    const commit = createGroupCommit<number, number>(
+      async (_key, items) => {
+        calls += 1;
+        if (calls === 1) {
+          await gate.promise;
+          return items;
+        }
+        throw new Unavailable("database down");
+      },
+      { maxBatch: 10 },
+    );
+    const first = commit.submit("org", 1);
+    const rest = [2, 3, 4].map((item) => commit.submit("org", item));
+    gate.release();
+    await first;
+    const settled = await Promise.allSettled(rest);
+    expect(settled.every((result) => result.status === "rejected")).toBe(true);
+    expect(calls).toBe(2);
+    // The queue recovers: a later write goes through once the database is back.
+    calls = 0;
+    expect(await commit.submit("org", 7)).toBe(7);
+  });
+});
