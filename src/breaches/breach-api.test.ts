@@ -40,6 +40,8 @@ describe("filing and reading breaches", () => {
     const fetched = await api.get(`/api/v1/breaches/${response.json.id as string}`);
     expect(fetched.status).toBe(200);
     expect(fetched.json.incident).toEqual(response.json.incident);
+    // The guidance is stored once, apart from the breach, and put back on reading: the same assessment.
+    expect(fetched.json.assessment).toEqual(response.json.assessment);
   });
 
   it("lists breaches newest first, filtered by status and jurisdiction, a page at a time", async () => {

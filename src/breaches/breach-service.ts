@@ -27,6 +27,15 @@ import type {
   Schema,
 } from "../platform/db/schema.js";
 import { createGroupCommit } from "../platform/db/group-commit.js";
+import {
+  createGuidanceStore,
+  guidanceHashes,
+  loadGuidance,
+  restoreGuidance,
+  separateGuidance,
+  type Guidance,
+  type StoredAssessment,
+} from "./assessment-guidance.js";
 import { InvalidInput, NotAllowed, NotFound } from "../platform/errors.js";
 import { isUuid, newId, sha256Hex } from "../platform/ids.js";
 import { validateInput } from "../platform/validate-input.js";
@@ -173,6 +182,7 @@ interface Filing {
   breach: BreachRow;
   record: {
     insert: Insertable<AssessmentsTable>;
+    guidance: Map<string, Guidance>;
     obligations: ObligationRow[];
   };
   events: AuditEventInput[];
@@ -224,6 +234,7 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
     const packs = assessment.obligations.flatMap((obligation) =>
       obligation.pack === null ? [] : [{ jurisdiction: obligation.jurisdiction, ...obligation.pack }],
     );
+    const { stored, guidance } = separateGuidance(assessment);
     const row = {
       org_id: breach.org_id,
       breach_id: breach.breach_id,
@@ -231,7 +242,7 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
       assessed_at: now,
       packs,
       incident,
-      result: assessment,
+      result: stored,
       created_by: principal.userId,
     };
     const obligations = obligationRows(breach.org_id, breach.breach_id, assessment);
@@ -247,8 +258,9 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
         ...row,
         packs: JSON.stringify(packs),
         incident: JSON.stringify(incident),
-        result: JSON.stringify(assessment),
+        result: JSON.stringify(stored),
       },
+      guidance,
       obligations,
       stateHash: breachStateHash(breach, obligations),
       event,
@@ -269,6 +281,7 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
     now: Date,
   ) {
     const record = assessmentRecord(principal, breach, incident, assessment, now);
+    await guidanceStore.insert(trx, breach.org_id, record.guidance);
     await trx.insertInto("assessments").values(record.insert).execute();
     await trx
       .deleteFrom("obligations")
@@ -284,9 +297,15 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
    * New breaches are written in batches per organisation (group commit): concurrent filings share one
    * transaction, one audit-chain append and one commit. Each is answered only once its batch has committed.
    */
+  const guidanceStore = createGuidanceStore();
   const filings = createGroupCommit<Filing, Filing>(
-    async (orgId, items) =>
-      db.transaction().execute(async (trx) => {
+    async (orgId, items) => {
+      const guidance = guidanceStore.unstored(
+        orgId,
+        new Map(items.flatMap((item) => [...item.record.guidance])),
+      );
+      await db.transaction().execute(async (trx) => {
+        await guidanceStore.insert(trx, orgId, guidance);
         await trx
           .insertInto("breaches")
           .values(items.map((item) => ({ ...item.breach, incident: JSON.stringify(item.breach.incident) })))
@@ -303,9 +322,11 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
           items.flatMap((item) => item.events),
           clock.now(),
         );
-        return items;
-      }),
-    { maxBatch: 64 },
+      });
+      guidanceStore.markStored(orgId, guidance.keys());
+      return items;
+    },
+    { maxBatch: 64, concurrency: 2 },
   );
 
   async function view(executor: Kysely<Schema>, principal: Principal, breach: BreachRow) {
@@ -334,11 +355,12 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
         .orderBy("uploaded_at")
         .execute(),
     ]);
+    const stored = assessment.result as StoredAssessment;
     return buildView(
       principal,
       breach,
       assessment,
-      assessment.result as Assessment,
+      restoreGuidance(stored, await loadGuidance(executor, orgId, guidanceHashes(stored))),
       decisions,
       notifications,
       evidence,

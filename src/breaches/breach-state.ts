@@ -17,6 +17,7 @@ import type {
 } from "../platform/db/schema.js";
 import { sha256Hex } from "../platform/ids.js";
 import { rowStateHash } from "../platform/audit/state-hash.js";
+import { guidanceHash, guidanceHashes, type StoredAssessment } from "./assessment-guidance.js";
 
 export type BreachRow = Selectable<BreachesTable>;
 export type ObligationRow = Selectable<ObligationsTable>;
@@ -75,11 +76,31 @@ export function assessmentEntityId(row: { breach_id: string; version: number }):
 /** What `audit verify` checks beyond the chain itself. Evidence also checks each file's SHA-256. */
 export const breachStateSources: readonly EntityStateSource[] = [
   breaches,
-  immutableRows<Selectable<AssessmentsTable>>(
-    "assessment",
-    (db, orgId) => db.selectFrom("assessments").selectAll().where("org_id", "=", orgId).execute(),
-    assessmentEntityId,
-  ),
+  {
+    // An assessment's state covers the guidance it refers to: guidance changed or removed in the database
+    // counts as a changed assessment.
+    entityType: "assessment",
+    async load(db, orgId) {
+      const rows = await db.selectFrom("assessments").selectAll().where("org_id", "=", orgId).execute();
+      const guidance = await db
+        .selectFrom("assessment_guidance")
+        .select(["guidance_hash", "content"])
+        .where("org_id", "=", orgId)
+        .execute();
+      const intact = new Set(
+        guidance
+          .filter((row) => guidanceHash(row.content) === row.guidance_hash)
+          .map((row) => row.guidance_hash),
+      );
+      return new Map(
+        rows.map((row: Selectable<AssessmentsTable>) => {
+          const id = assessmentEntityId(row);
+          const whole = guidanceHashes(row.result as StoredAssessment).every((hash) => intact.has(hash));
+          return [id, whole ? rowStateHash(row) : `guidance-mismatch:${id}`];
+        }),
+      );
+    },
+  },
   immutableRows<Selectable<DecisionsTable>>(
     "decision",
     (db, orgId) => db.selectFrom("decisions").selectAll().where("org_id", "=", orgId).execute(),

@@ -90,6 +90,20 @@ describe("the audit chain", () => {
     expect((await verify()).firstBroken.problem).toContain("inserted outside dpdesk");
   });
 
+  it("detects regulator guidance, kept once and referred to by hash, edited or removed in the database", async () => {
+    // The notice contents of the ICO's guidance, as the breach's assessment shows them.
+    const before = await org.api.get(`/api/v1/breaches/${breachId}`);
+    expect(before.json.assessment.obligations[0].regulator.contents.length).toBeGreaterThan(3);
+    await sql`update assessment_guidance set content = jsonb_set(content, '{regulator,howToReport}', '"Do not bother."') where org_id = ${org.orgId} and content->'regulator'->>'howToReport' like '%ICO%'`.execute(
+      db(),
+    );
+    const edited = await verify();
+    expect(edited.firstBroken).toMatchObject({ entityType: "assessment" });
+    expect(edited.firstBroken.problem).toContain("changed outside dpdesk");
+    await sql`delete from assessment_guidance where org_id = ${org.orgId}`.execute(db());
+    expect((await verify()).firstBroken).toMatchObject({ entityType: "assessment" });
+  });
+
   it("detects evidence whose bytes were swapped", async () => {
     const boundary = "b";
     const upload = await org.api.raw(

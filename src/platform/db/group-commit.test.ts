@@ -20,7 +20,7 @@ describe("group commit", () => {
         if (batches.length === 1) await gate.promise;
         return items.map((item) => `done ${String(item)}`);
       },
-      { maxBatch: 3 },
+      { maxBatch: 3, concurrency: 1 },
     );
     const results = [1, 2, 3, 4, 5].map((item) => commit.submit("org", item));
     gate.release();
@@ -35,7 +35,7 @@ describe("group commit", () => {
         if (key === "slow") await gate.promise;
         return items.map((item) => `${key}:${item}`);
       },
-      { maxBatch: 10 },
+      { maxBatch: 10, concurrency: 1 },
     );
     const slow = commit.submit("slow", "a");
     expect(await commit.submit("fast", "b")).toBe("fast:b");
@@ -53,7 +53,7 @@ describe("group commit", () => {
         if (items.includes(13)) throw new Error("value 13 violates a check constraint");
         return items.map((item) => item * 2);
       },
-      { maxBatch: 10 },
+      { maxBatch: 10, concurrency: 1 },
     );
     const first = commit.submit("org", 1);
     const rest = [2, 13, 4].map((item) => commit.submit("org", item));
@@ -79,7 +79,7 @@ describe("group commit", () => {
         }
         throw new Unavailable("database down");
       },
-      { maxBatch: 10 },
+      { maxBatch: 10, concurrency: 1 },
     );
     const first = commit.submit("org", 1);
     const rest = [2, 3, 4].map((item) => commit.submit("org", item));

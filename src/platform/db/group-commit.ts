@@ -5,8 +5,8 @@
  * append, one commit. A write is answered only after the transaction holding it commits, so nothing
  * acknowledged can be lost, and a failed batch writes nothing.
  *
- * The first write of an idle organisation starts at once (no added latency); writes arriving while a batch is
- * in flight form the next one. If a batch of several fails for a reason other than the database being
+ * The first write of an idle organisation starts at once (no added latency); writes arriving while the
+ * allowed number of batches are in flight form the next one. If a batch of several fails for a reason other than the database being
  * unreachable, each of its writes is retried alone, so one write's failure never fails another's.
  */
 import { isDatabaseUnavailable } from "./unavailable.js";
@@ -14,6 +14,12 @@ import { isDatabaseUnavailable } from "./unavailable.js";
 export interface GroupCommitOptions {
   /** The most writes in one transaction. */
   maxBatch: number;
+  /**
+   * How many batches of one organisation may be in flight at once. With two, the next batch writes its rows
+   * while the one before it holds the organisation's audit lock and commits; the lock still orders their
+   * audit events, one batch after the other.
+   */
+  concurrency: number;
 }
 
 export interface GroupCommit<I, R> {
@@ -68,25 +74,33 @@ export function createGroupCommit<I, R>(
     }
   }
 
-  async function drain(key: string, queue: Pending<I, R>[]): Promise<void> {
-    try {
-      while (queue.length > 0) await writeBatch(key, queue.splice(0, options.maxBatch));
-    } finally {
-      queues.delete(key);
+  const inFlight = new Map<string, number>();
+
+  function startBatches(key: string): void {
+    const queue = queues.get(key);
+    if (queue === undefined) return;
+    while (queue.length > 0 && (inFlight.get(key) ?? 0) < options.concurrency) {
+      inFlight.set(key, (inFlight.get(key) ?? 0) + 1);
+      void writeBatch(key, queue.splice(0, options.maxBatch)).finally(() => {
+        const running = (inFlight.get(key) ?? 1) - 1;
+        if (running === 0) inFlight.delete(key);
+        else inFlight.set(key, running);
+        if (queue.length === 0 && running === 0) queues.delete(key);
+        else startBatches(key);
+      });
     }
   }
 
   return {
     submit(key, item) {
       return new Promise<R>((resolve, reject) => {
-        const queued = queues.get(key);
-        if (queued !== undefined) {
-          queued.push({ item, resolve, reject });
-          return;
+        let queue = queues.get(key);
+        if (queue === undefined) {
+          queue = [];
+          queues.set(key, queue);
         }
-        const queue: Pending<I, R>[] = [{ item, resolve, reject }];
-        queues.set(key, queue);
-        void drain(key, queue);
+        queue.push({ item, resolve, reject });
+        startBatches(key);
       });
     },
   };

@@ -1,9 +1,11 @@
 /** Applies the ordered migrations (on start and by `dpdesk migrate`); Kysely's migrator locks against races. */
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
 import * as breachDesk from "./migrations/0001-breach-desk.js";
+import * as assessmentGuidance from "./migrations/0002-assessment-guidance.js";
 
 const migrations: Record<string, Migration> = {
   "0001-breach-desk": breachDesk,
+  "0002-assessment-guidance": assessmentGuidance,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

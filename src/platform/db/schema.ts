@@ -69,6 +69,13 @@ export interface AssessmentsTable {
   created_by: string;
 }
 
+/** Regulator guidance of a rule-pack version, stored once and referred to by assessments (content-addressed). */
+export interface AssessmentGuidanceTable {
+  org_id: string;
+  guidance_hash: string;
+  content: Json;
+}
+
 export type Duty = "regulator" | "subjects" | "processor";
 
 export interface ObligationsTable {
@@ -151,6 +158,7 @@ export interface Schema {
   sessions: SessionsTable;
   breaches: BreachesTable;
   assessments: AssessmentsTable;
+  assessment_guidance: AssessmentGuidanceTable;
   obligations: ObligationsTable;
   decisions: DecisionsTable;
   notifications: NotificationsTable;

@@ -5,7 +5,6 @@
  */
 import { timingSafeEqual } from "node:crypto";
 import cookie from "@fastify/cookie";
-import helmet from "@fastify/helmet";
 import multipart from "@fastify/multipart";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
@@ -14,6 +13,7 @@ import { jsonSchemaTransform, type ZodTypeProvider } from "fastify-type-provider
 import type { Principal } from "../auth/principal.js";
 import { Forbidden, InvalidInput, Unauthorised } from "../errors.js";
 import { renderApiDocs } from "./api-docs.js";
+import { securityHeaders } from "./security-headers.js";
 import { sendProblem } from "./problem.js";
 import { findUnstorableText } from "./storable-text.js";
 
@@ -87,7 +87,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.decorateRequest("principal", null);
   app.decorateRequest("sessionId", null);
 
-  await app.register(helmet, {
+  const headers = securityHeaders({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -97,6 +97,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         frameAncestors: ["'none'"],
       },
     },
+  });
+  app.addHook("onRequest", (_request, reply, done) => {
+    reply.headers(headers);
+    done();
   });
   await app.register(cookie);
   await app.register(multipart, { limits: { fileSize: options.maxUploadBytes, files: 1, fields: 5 } });
