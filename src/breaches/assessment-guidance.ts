@@ -36,16 +36,39 @@ export function guidanceHash(guidance: unknown): string {
   return sha256Hex(canonicalJson(guidance));
 }
 
-// The same guidance recurs in every assessment: remember its hash by its JSON text (bounded).
-const hashByText = new Map<string, string>();
+// The same guidance recurs in every assessment, so its hash is remembered (a bounded cache). The key is cheap:
+// the text of how to report and the contact, and the identities of the notice and letter items, which are the
+// rule pack's own immutable objects (an item made afresh gets a new identity: a cache miss, never a wrong hit).
+const itemIds = new WeakMap<object, number>();
+let lastItemId = 0;
+const hashByKey = new Map<string, string>();
+
+function itemId(item: object): number {
+  let id = itemIds.get(item);
+  if (id === undefined) {
+    id = ++lastItemId;
+    itemIds.set(item, id);
+  }
+  return id;
+}
+
+function cacheKey(guidance: Guidance): string {
+  let key = guidance.regulator.howToReport;
+  for (const [name, value] of Object.entries(guidance.regulator.contact)) key += `\u0000${name}=${value}`;
+  key += "\u0001";
+  for (const item of guidance.regulator.contents) key += `${String(itemId(item))},`;
+  key += "\u0001";
+  for (const item of guidance.subjects.contents) key += `${String(itemId(item))},`;
+  return key;
+}
 
 function hashOf(guidance: Guidance): string {
-  const text = JSON.stringify(guidance);
-  let hash = hashByText.get(text);
+  const key = cacheKey(guidance);
+  let hash = hashByKey.get(key);
   if (hash === undefined) {
-    if (hashByText.size >= 2_000) hashByText.clear();
+    if (hashByKey.size >= 2_000) hashByKey.clear();
     hash = guidanceHash(guidance);
-    hashByText.set(text, hash);
+    hashByKey.set(key, hash);
   }
   return hash;
 }

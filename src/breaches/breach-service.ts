@@ -46,6 +46,7 @@ import {
   type BreachListQuery,
 } from "./breach-inputs.js";
 import { rowStateHash } from "../platform/audit/state-hash.js";
+import { canonicalJson, canonicalJsonWith } from "../platform/audit/canonical-json.js";
 import { assessmentEntityId, breachStateHash, type BreachRow, type ObligationRow } from "./breach-state.js";
 import { renderDeadlineCalendar, type CalendarDuty } from "./deadlines-calendar.js";
 
@@ -246,20 +247,18 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
       created_by: principal.userId,
     };
     const obligations = obligationRows(breach.org_id, breach.breach_id, assessment);
+    // The canonical JSON of the large values is written once: it is what is hashed and what is stored (jsonb
+    // keeps no key order, so any order is as good).
+    const written = { incident: canonicalJson(incident), result: canonicalJson(stored) };
     const event: AuditEventInput = {
       actor: actorOf(principal),
       action: "assessment.recorded",
       entityType: "assessment",
       entityId: assessmentEntityId(row),
-      data: { version: breach.version, packs, stateHash: rowStateHash(row) },
+      data: { version: breach.version, packs, stateHash: sha256Hex(canonicalJsonWith(row, written)) },
     };
     return {
-      insert: {
-        ...row,
-        packs: JSON.stringify(packs),
-        incident: JSON.stringify(incident),
-        result: JSON.stringify(stored),
-      },
+      insert: { ...row, packs: JSON.stringify(packs), ...written },
       guidance,
       obligations,
       stateHash: breachStateHash(breach, obligations),

@@ -16,3 +16,19 @@ function sortKeys(value: unknown): unknown {
   }
   return value;
 }
+
+/**
+ * `canonicalJson(record)` when some of its values are already at hand in canonical form (`written`, by key):
+ * the same text, without writing those values again.
+ */
+export function canonicalJsonWith(record: Record<string, unknown>, written: Record<string, string>): string {
+  // Keys in the order canonicalJson writes them: sorted, as an object re-orders them (integer-like keys first).
+  const order: Record<string, true> = {};
+  for (const key of Object.keys(record).sort()) if (record[key] !== undefined) order[key] = true;
+  const parts: string[] = [];
+  for (const key of Object.keys(order))
+    parts.push(
+      `${JSON.stringify(key)}:${Object.hasOwn(written, key) ? String(written[key]) : canonicalJson(record[key])}`,
+    );
+  return `{${parts.join(",")}}`;
+}
