@@ -28,6 +28,28 @@ describe("group commit", () => {
     expect(batches).toEqual([[1], [2, 3, 4], [5]]);
   });
 
+  it("lets a second batch of the same organisation start while the first is in flight, and no more", async () => {
+    const batches: number[][] = [];
+    const gates = [deferred(), deferred()];
+    const commit = createGroupCommit<number, number>(
+      async (_key, items) => {
+        const index = batches.push([...items]) - 1;
+        await gates[index]?.promise;
+        return items;
+      },
+      { maxBatch: 10, concurrency: 2 },
+    );
+    const results = [1, 2, 3, 4].map((item) => commit.submit("org", item));
+    await Promise.resolve();
+    expect(batches).toEqual([[1], [2]]); // 3 and 4 wait for a free slot
+    gates[1]?.release();
+    expect(await results[1]).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 0)); // the freed slot is taken once the batch settles
+    expect(batches).toEqual([[1], [2], [3, 4]]);
+    gates[0]?.release();
+    expect(await Promise.all(results)).toEqual([1, 2, 3, 4]);
+  });
+
   it("keeps organisations apart: one organisation's batch does not wait for another's", async () => {
     const gate = deferred();
     const commit = createGroupCommit<string, string>(
