@@ -305,16 +305,26 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
       );
       await db.transaction().execute(async (trx) => {
         await guidanceStore.insert(trx, orgId, guidance);
-        await trx
-          .insertInto("breaches")
-          .values(items.map((item) => ({ ...item.breach, incident: JSON.stringify(item.breach.incident) })))
-          .execute();
-        await trx
-          .insertInto("assessments")
-          .values(items.map((item) => item.record.insert))
-          .execute();
+        // The breaches, their obligations and their assessments in one statement (one round trip).
         const obligations = items.flatMap((item) => item.record.obligations);
-        if (obligations.length > 0) await trx.insertInto("obligations").values(obligations).execute();
+        const breaches = items.map((item) => ({
+          ...item.breach,
+          incident: item.record.insert.incident,
+        }));
+        const assessments = items.map((item) => item.record.insert);
+        if (obligations.length > 0)
+          await trx
+            .with("filed", (cte) => cte.insertInto("breaches").values(breaches))
+            .with("duties", (cte) => cte.insertInto("obligations").values(obligations))
+            .insertInto("assessments")
+            .values(assessments)
+            .execute();
+        else
+          await trx
+            .with("filed", (cte) => cte.insertInto("breaches").values(breaches))
+            .insertInto("assessments")
+            .values(assessments)
+            .execute();
         await appendAuditEvents(
           trx,
           orgId,

@@ -59,7 +59,7 @@ export async function appendAuditEvent(
 }
 
 /**
- * Appends several events in order, in three statements. The organisation row's lock, taken by the first, is
+ * Appends several events in order, in two statements. The organisation row's lock, taken by the first, is
  * what serialises appends within one organisation (others proceed in parallel) and is held until commit: call
  * this as the last step of a transaction, so the lock is held as briefly as possible.
  */
@@ -94,25 +94,29 @@ export async function appendAuditEvents(
     prevHash = event.hash;
     return event;
   });
+  // The events and the new head in one statement (one round trip while the lock is held).
   await trx
-    .insertInto("audit_events")
-    .values(
-      events.map((event) => ({
-        org_id: orgId,
-        seq: event.seq,
-        event_id: event.eventId,
-        at: event.at,
-        actor: event.actor,
-        action: event.action,
-        entity_type: event.entityType,
-        entity_id: event.entityId,
-        data: JSON.stringify(event.data),
-        prev_hash: event.prevHash,
-        hash: event.hash,
-      })),
+    .with("appended", (db) =>
+      db.insertInto("audit_events").values(
+        events.map((event) => ({
+          org_id: orgId,
+          seq: event.seq,
+          event_id: event.eventId,
+          at: event.at,
+          actor: event.actor,
+          action: event.action,
+          entity_type: event.entityType,
+          entity_id: event.entityId,
+          data: JSON.stringify(event.data),
+          prev_hash: event.prevHash,
+          hash: event.hash,
+        })),
+      ),
     )
+    .updateTable("organisations")
+    .set({ audit_head: prevHash })
+    .where("org_id", "=", orgId)
     .execute();
-  await trx.updateTable("organisations").set({ audit_head: prevHash }).where("org_id", "=", orgId).execute();
   return events;
 }
 
