@@ -10,6 +10,7 @@ import {
 import { exitCodes, InputError } from "./input-error.js";
 import { printAssessment } from "./print-assessment.js";
 import { readJsonInput } from "./read-input.js";
+import { registerImpactCommand } from "./impact-command.js";
 import { registerServerCommands } from "./server-commands.js";
 
 export interface CliIo {
@@ -17,6 +18,8 @@ export interface CliIo {
   stderr: (text: string) => void;
   stdin: NodeJS.ReadableStream;
   now: () => Date;
+  /** Whether stderr is a terminal (progress is shown only there). */
+  stderrIsTerminal?: boolean;
 }
 
 const defaultIo: CliIo = {
@@ -24,6 +27,7 @@ const defaultIo: CliIo = {
   stderr: (text) => process.stderr.write(text),
   stdin: process.stdin,
   now: () => new Date(),
+  stderrIsTerminal: process.stderr.isTTY,
 };
 
 const isoWithOffset = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -120,6 +124,7 @@ function buildProgram(io: CliIo): Command {
       }
     });
 
+  registerImpactCommand(program, io, io.stderrIsTerminal === true);
   registerServerCommands(program, io, process.env);
   return program;
 }

@@ -1,0 +1,124 @@
+/** `dpdesk impact FILE...`: who was exposed in these files, where they live and what of theirs. */
+import { Option, type Command } from "commander";
+import { analyseFiles, ImpactInputError, type ImpactProgress, type ImpactResult } from "../impact/analyse.js";
+import { InputError } from "./input-error.js";
+import type { CliIo } from "./main.js";
+
+const number = new Intl.NumberFormat("en-GB");
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+function progressLine(progress: ImpactProgress, startedAt: number): string {
+  const seconds = (performance.now() - startedAt) / 1000;
+  const rate = progress.rows / Math.max(seconds, 0.001);
+  const share = progress.fileBytes > 0 ? Math.min(progress.bytesRead / progress.fileBytes, 1) : 0;
+  const eta = share > 0 ? (seconds / share) * (1 - share) : 0;
+  return `\r${progress.file}: ${number.format(progress.rows)} rows, ${number.format(Math.round(rate))} rows/s, ${String(Math.round(share * 100))}% of ${megabytes(progress.fileBytes)}, about ${eta.toFixed(0)} s left   `;
+}
+
+/** The readable summary. */
+export function printImpact(result: ImpactResult, seconds: number): string {
+  const lines: string[] = [];
+  const bytes = result.files.reduce((sum, file) => sum + file.bytes, 0);
+  lines.push(
+    `Impact of ${String(result.files.length)} file${result.files.length === 1 ? "" : "s"} (${megabytes(bytes)}, ${number.format(result.rows)} rows) in ${seconds.toFixed(1)} s`,
+  );
+  for (const file of result.files)
+    lines.push(`  ${file.file}: ${file.format}, ${number.format(file.rows)} rows`);
+  lines.push("");
+  lines.push(`People: ${number.format(result.subjects)}, told apart by ${result.identity}`);
+  if (result.rowsWithoutIdentity > 0)
+    lines.push(
+      `  ${number.format(result.rowsWithoutIdentity)} rows name nobody identifiable: each is counted as a person of its own`,
+    );
+  lines.push("");
+  lines.push("Where they live:");
+  for (const [code, count] of Object.entries(result.subjectsByJurisdiction))
+    lines.push(`  ${code.padEnd(8)} ${number.format(count).padStart(12)}`);
+  lines.push("");
+  lines.push("Their data (people with each kind):");
+  const categories = Object.entries(result.categories).sort((a, b) => b[1] - a[1]);
+  if (categories.length === 0) lines.push("  (no column recognised as personal data)");
+  for (const [category, count] of categories)
+    lines.push(`  ${category.padEnd(36)} ${number.format(count).padStart(12)}`);
+  lines.push("");
+  lines.push("Columns:");
+  for (const column of result.columns) {
+    const what =
+      column.category === null && column.role === "other"
+        ? "not personal data recognised"
+        : `${column.category ?? column.role}${column.detector === null ? "" : ` (${column.detector})`}`;
+    const examples = column.examples.length > 0 ? `  e.g. ${column.examples.join(", ")}` : "";
+    const file = result.files.length > 1 ? `${column.file}: ` : "";
+    lines.push(
+      `  ${`${file}${column.name}`.padEnd(28)} ${what.padEnd(42)} ${String(Math.round(column.confidence * 100)).padStart(3)}%${examples}`,
+    );
+  }
+  lines.push("");
+  if (result.problems.length === 0) lines.push("Problems: none");
+  else {
+    lines.push(`Problems (${String(result.problems.length)}):`);
+    for (const problem of result.problems.slice(0, 20))
+      lines.push(
+        `  ${problem.file}${problem.line === null ? "" : `:${String(problem.line)}`}: ${problem.message}`,
+      );
+    if (result.problems.length > 20)
+      lines.push(`  … and ${String(result.problems.length - 20)} more (--json lists them all)`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+export function registerImpactCommand(program: Command, io: CliIo, progressToTerminal: boolean): void {
+  program
+    .command("impact")
+    .description("Who was exposed in these files, where they live and what of theirs (CSV/TSV, gzip too)")
+    .argument("<files...>", "exposed files, read as one population")
+    .option("--json", "print the result as JSON")
+    .option(
+      "--key <column>",
+      "the column that identifies a person (default: e-mail, else name + birth date + postcode)",
+    )
+    .addOption(
+      new Option("--max-errors <n>", "give up after this many problems")
+        .default("1000")
+        .argParser((value) => {
+          if (!/^\d+$/.test(value))
+            throw new InputError([`--max-errors: must be a whole number (got "${value}")`]);
+          return value;
+        }),
+    )
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 analysed (problems found in rows are listed); 2 the input cannot be analysed (a file missing, empty, not a table, or more problems than --max-errors); 1 internal failure.",
+    )
+    .action(async (files: string[], options: { json?: boolean; key?: string; maxErrors: string }) => {
+      const startedAt = performance.now();
+      const showProgress = progressToTerminal && options.json !== true;
+      const terminal = { shown: false };
+      try {
+        const result = await analyseFiles(files, {
+          ...(options.key === undefined ? {} : { key: options.key }),
+          maxErrors: Number(options.maxErrors),
+          ...(showProgress
+            ? {
+                onProgress: (progress: ImpactProgress) => {
+                  terminal.shown = true;
+                  io.stderr(progressLine(progress, startedAt));
+                },
+              }
+            : {}),
+        });
+        if (terminal.shown) io.stderr("\r\x1b[2K");
+        const seconds = (performance.now() - startedAt) / 1000;
+        io.stdout(
+          options.json === true ? `${JSON.stringify(result, null, 2)}\n` : printImpact(result, seconds),
+        );
+      } catch (error) {
+        if (terminal.shown) io.stderr("\n");
+        if (error instanceof ImpactInputError) throw new InputError([error.message]);
+        throw error;
+      }
+    });
+}

@@ -1,0 +1,102 @@
+// Impact analysis end to end on small messy files whose answer is known by hand.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { analyseFiles, ImpactInputError } from "./analyse.js";
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "dpdesk-impact-"));
+});
+afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+async function file(name: string, content: string | Uint8Array): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, content);
+  return path;
+}
+
+// Nine rows, six people:
+//   ann (IM by postcode, twice: e-mail case and spaces differ), bob (JE by country), cat (GG by mobile),
+//   dee (GB by postcode; no e-mail: name + birth date + postcode, twice), eve (FR by country),
+//   fay (unknown: nothing says where), and gus (GB, row with a quoted comma and line break in notes).
+const members = [
+  "\uFEFFmember_no,first_name,last_name,email,date_of_birth,postcode,country,mobile,ethnicity,notes",
+  "1,Ann,Kewley,ann@example.org,1980-02-03,im1 1aa,,,White Manx,",
+  "2,Bob,Le Brocq,bob@example.je,1975-05-06,,Jersey C.I.,,,",
+  "3,Cat,Ozanne,cat@example.gg,1990-07-08,,,07781 123456,,",
+  "4,Dee,Smith,,1985-09-10,SW1A 1AA,,,,",
+  "5,Ann,Kewley, ANN@Example.org ,1980-02-03,IM11AA,Isle of Man,,,second row for Ann",
+  '6,Gus,"Brown, Jr",gus@example.com,1970-01-01,m1 1ae,United Kingdom,,,"said ""hello""\r\nand left"',
+  "7,Dee,Smith,,1985-09-10,sw1a1aa,,,Black British,",
+  "8,Eve,Martin,eve@example.fr,1992-11-12,,France,,,",
+  "9,Fay,Quine,fay@example.net,1999-12-31,,N/A,,,",
+].join("\r\n");
+
+describe("dpdesk impact: the analysis", () => {
+  it("counts people once, attributes each to a jurisdiction and finds the kinds of data", async () => {
+    const result = await analyseFiles([await file("members.csv", `${members}\r\n`)], { maxErrors: 100 });
+    expect(result.rows).toBe(9);
+    expect(result.subjects).toBe(7);
+    expect(result.subjectsByJurisdiction).toEqual({ GB: 2, IM: 1, JE: 1, GG: 1, FR: 1, unknown: 1 });
+    expect(result.categories).toMatchObject({ racial_or_ethnic_origin: 2, date_of_birth: 7 });
+    const byName = Object.fromEntries(result.columns.map((column) => [column.name, column]));
+    expect(byName.email?.role).toBe("email");
+    expect(byName.postcode?.role).toBe("postcode");
+    expect(byName.ethnicity?.category).toBe("racial_or_ethnic_origin");
+    expect(result.problems).toEqual([]);
+  });
+
+  it("reads the same file gzip-compressed, as TSV, and several files as one population", async () => {
+    const gz = await file("members.csv.gz", gzipSync(Buffer.from(members)));
+    const tsv = await file(
+      "more.tsv",
+      "email\tpostcode\tcountry\nANN@example.org\t\t\nhal@example.org\tJE2 3AB\t\n",
+    );
+    const result = await analyseFiles([gz, tsv], { maxErrors: 100 });
+    expect(result.files.map((entry) => entry.format)).toEqual(["CSV (,), gzip", "TSV"]);
+    expect(result.rows).toBe(11);
+    expect(result.subjects).toBe(8); // Ann again is no one new; Hal is
+    expect(result.subjectsByJurisdiction.JE).toBe(2);
+  });
+
+  it("de-duplicates on the column given with --key", async () => {
+    const result = await analyseFiles([await file("keyed.csv", members)], {
+      key: "member_no",
+      maxErrors: 100,
+    });
+    expect(result.subjects).toBe(9);
+  });
+
+  it("reports ragged rows and invalid UTF-8 with their lines, and still counts them", async () => {
+    const bad = Buffer.concat([
+      Buffer.from("email,postcode\nx@example.org,IM1 1AA\ny@example.org\n"),
+      Buffer.from([0x7a, 0x40, 0x65, 0x2e, 0x6f, 0x72, 0x67, 0x2c, 0xff, 0x0a]),
+    ]);
+    const result = await analyseFiles([await file("bad.csv", bad)], { maxErrors: 100 });
+    expect(result.subjects).toBe(3);
+    expect(result.problems).toEqual([
+      { file: "bad.csv", line: 3, message: "1 fields where the header has 2" },
+      { file: "bad.csv", line: 4, message: "not valid UTF-8 (read with replacements)" },
+    ]);
+  });
+
+  it("refuses what it cannot read, naming the file, and gives up past --max-errors", async () => {
+    await expect(analyseFiles([join(dir, "missing.csv")], { maxErrors: 10 })).rejects.toThrow(
+      /missing.csv: cannot be read \(ENOENT\)/,
+    );
+    await expect(analyseFiles([await file("empty.csv", "")], { maxErrors: 10 })).rejects.toThrow(/is empty/);
+    await expect(
+      analyseFiles([await file("sheet.csv", Buffer.from("PK\u0003\u0004xlsx"))], { maxErrors: 10 }),
+    ).rejects.toThrow(/ZIP file/);
+    await expect(
+      analyseFiles([await file("binary.csv", Buffer.from([1, 0, 2, 3]))], { maxErrors: 10 }),
+    ).rejects.toThrow(/not a text file/);
+    const ragged = `a,b\n${"1\n".repeat(20)}`;
+    await expect(analyseFiles([await file("ragged.csv", ragged)], { maxErrors: 5 })).rejects.toBeInstanceOf(
+      ImpactInputError,
+    );
+  });
+});

@@ -1,0 +1,253 @@
+/**
+ * A byte-level CSV/TSV scanner: it finds where each field of each row starts and ends in the raw bytes and
+ * makes no string for a cell unless asked. RFC 4180 quoting (delimiters, line breaks and doubled quotes inside
+ * quotes), CRLF or LF line ends, a UTF-8 byte-order mark. Bytes arrive in chunks; a row cut by a chunk's end
+ * is carried into the next one, so rows of any length (a 10 MB field) come out whole.
+ */
+
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** One row as byte ranges into `bytes`. Valid only during the callback that receives it. */
+export interface CsvRow {
+  bytes: Uint8Array;
+  /** Field i spans [starts[i], ends[i]) of `bytes`, without its quotes. */
+  starts: Int32Array;
+  ends: Int32Array;
+  /** 1 where a quoted field has doubled quotes to undo when it is read as text. */
+  escaped: Uint8Array;
+  count: number;
+  /** The row's first line in the file (1-based; a quoted line break makes a row span several lines). */
+  line: number;
+}
+
+export interface CsvProblem {
+  line: number;
+  message: string;
+}
+
+const decoder = new TextDecoder("utf-8");
+
+/** A field as text (quotes undone). */
+export function fieldText(row: CsvRow, index: number): string {
+  if (index >= row.count) return "";
+  const start = row.starts[index] ?? 0;
+  const end = row.ends[index] ?? 0;
+  if (start >= end) return "";
+  const text = decoder.decode(row.bytes.subarray(start, end));
+  return row.escaped[index] === 1 ? text.replaceAll('""', '"') : text;
+}
+
+/** Whether a field holds something other than spaces and tabs. */
+export function fieldFilled(row: CsvRow, index: number): boolean {
+  if (index >= row.count) return false;
+  const end = row.ends[index] ?? 0;
+  for (let at = row.starts[index] ?? 0; at < end; at++) {
+    const byte = row.bytes[at];
+    if (byte !== 0x20 && byte !== 0x09) return true;
+  }
+  return false;
+}
+
+/** The delimiter of a file from its first line: the most frequent of , tab ; | outside quotes. */
+export function sniffDelimiter(head: Uint8Array): number {
+  const candidates = [0x2c, 0x09, 0x3b, 0x7c];
+  const counts = [0, 0, 0, 0];
+  let quoted = false;
+  for (let at = 0; at < head.length; at++) {
+    const byte = head[at];
+    if (byte === QUOTE) quoted = !quoted;
+    else if (!quoted && (byte === LF || byte === CR)) break;
+    else if (!quoted) {
+      const index = candidates.indexOf(byte ?? 0);
+      if (index >= 0) counts[index] = (counts[index] ?? 0) + 1;
+    }
+  }
+  let best = 0;
+  for (let index = 1; index < candidates.length; index++)
+    if ((counts[index] ?? 0) > (counts[best] ?? 0)) best = index;
+  return candidates[best] ?? 0x2c;
+}
+
+export interface CsvScannerOptions {
+  delimiter: number;
+  /** Longest field kept whole; longer ones are cut to this and reported. */
+  maxFieldBytes: number;
+  onRow(row: CsvRow): void;
+  onProblem(problem: CsvProblem): void;
+}
+
+/** Feeds chunks of a file's bytes through `push`, then calls `end`. */
+export class CsvScanner {
+  private carry: Uint8Array | null = null;
+  private line = 1;
+  private first = true;
+  private starts = new Int32Array(64);
+  private ends = new Int32Array(64);
+  private escaped = new Uint8Array(64);
+  /** Problems of the row being scanned: reported once the row is complete (an unfinished row is scanned again). */
+  private readonly rowProblems: CsvProblem[] = [];
+  private readonly options: CsvScannerOptions;
+
+  constructor(options: CsvScannerOptions) {
+    this.options = options;
+  }
+
+  /** Scans whole rows in the chunk (with what was carried over) and carries the unfinished last row. */
+  push(chunk: Uint8Array): void {
+    let bytes = chunk;
+    if (this.carry !== null) {
+      const joined = new Uint8Array(this.carry.length + chunk.length);
+      joined.set(this.carry, 0);
+      joined.set(chunk, this.carry.length);
+      bytes = joined;
+      this.carry = null;
+    }
+    let at = 0;
+    if (this.first) {
+      if (bytes.length < 3 && bytes.length > 0 && bytes[0] === 0xef) {
+        this.carry = bytes;
+        return;
+      }
+      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) at = 3;
+      this.first = false;
+    }
+    const consumed = this.scan(bytes, at, false);
+    if (consumed < bytes.length) this.carry = bytes.slice(consumed);
+  }
+
+  /** Scans what is left (a last row with no line end). */
+  end(): void {
+    if (this.carry !== null && this.carry.length > 0) this.scan(this.carry, 0, true);
+    this.carry = null;
+  }
+
+  private grow(): void {
+    const size = this.starts.length * 2;
+    const starts = new Int32Array(size);
+    starts.set(this.starts);
+    const ends = new Int32Array(size);
+    ends.set(this.ends);
+    const escaped = new Uint8Array(size);
+    escaped.set(this.escaped);
+    this.starts = starts;
+    this.ends = ends;
+    this.escaped = escaped;
+  }
+
+  /**
+   * Scans rows from `from`; returns where the first unfinished row starts (all of `bytes` when `final`).
+   * A row is finished by its line end, or by the end of the bytes when `final`.
+   */
+  private scan(bytes: Uint8Array, from: number, final: boolean): number {
+    const delimiter = this.options.delimiter;
+    const length = bytes.length;
+    let rowStart = from;
+    while (rowStart < length) {
+      let count = 0;
+      let lines = 0;
+      this.rowProblems.length = 0;
+      let at = rowStart;
+      // One field per turn, until the row's end (a return leaves an unfinished row for more bytes).
+      for (;;) {
+        if (count === this.starts.length) this.grow();
+        let start = at;
+        let end: number;
+        let escaped = 0;
+        if (at < length && bytes[at] === QUOTE) {
+          // Quoted: up to the closing quote; "" is a quote; line breaks are part of the field.
+          start = at + 1;
+          let scan = start;
+          for (;;) {
+            while (scan < length && bytes[scan] !== QUOTE) {
+              if (bytes[scan] === LF) lines++;
+              scan++;
+            }
+            if (scan >= length) break;
+            if (scan + 1 < length && bytes[scan + 1] === QUOTE) {
+              escaped = 1;
+              scan += 2;
+              continue;
+            }
+            if (scan + 1 >= length && !final) {
+              scan = length; // the closing quote may be followed by a doubled quote in the next chunk
+              break;
+            }
+            break;
+          }
+          if (scan >= length) {
+            if (!final) return rowStart; // unfinished: wait for more bytes
+            this.rowProblems.push({
+              line: this.line,
+              message: "a quoted field is not closed before the end",
+            });
+            end = length;
+            at = length;
+          } else {
+            end = scan;
+            at = scan + 1;
+            // Anything between the closing quote and the delimiter is kept out, but reported.
+            if (at < length && bytes[at] !== delimiter && bytes[at] !== LF && bytes[at] !== CR) {
+              this.rowProblems.push({
+                line: this.line + lines,
+                message: "text after a closing quote in a field (a stray quote?)",
+              });
+              while (at < length && bytes[at] !== delimiter && bytes[at] !== LF) at++;
+            }
+          }
+        } else {
+          while (at < length) {
+            const byte = bytes[at];
+            if (byte === delimiter || byte === LF) break;
+            at++;
+          }
+          end = at;
+          if (end > start && bytes[end - 1] === CR && (at >= length || bytes[at] === LF)) end--;
+        }
+        if (end - start > this.options.maxFieldBytes) {
+          this.rowProblems.push({
+            line: this.line + lines,
+            message: `field ${String(count + 1)} is longer than ${String(this.options.maxFieldBytes)} bytes; only its start is read`,
+          });
+          end = start + this.options.maxFieldBytes;
+        }
+        this.starts[count] = start;
+        this.ends[count] = end;
+        this.escaped[count] = escaped;
+        count++;
+        if (at >= length) {
+          if (!final) return rowStart;
+          break;
+        }
+        const byte = bytes[at];
+        if (byte === delimiter) {
+          at++;
+          continue;
+        }
+        if (byte === CR) {
+          // Only after a quoted field (an unquoted one keeps its CR and drops it above): CRLF or a lone CR.
+          if (at + 1 >= length && !final) return rowStart;
+          at++;
+          if (at < length && bytes[at] === LF) at++;
+        } else at++; // LF
+        break;
+      }
+      for (const problem of this.rowProblems) this.options.onProblem(problem);
+      // A line with nothing on it is skipped (a blank line, or the file's last line end).
+      const blank = count === 1 && this.ends[0] === this.starts[0];
+      if (!blank)
+        this.options.onRow({
+          bytes,
+          starts: this.starts,
+          ends: this.ends,
+          escaped: this.escaped,
+          count,
+          line: this.line,
+        });
+      this.line += lines + 1;
+      rowStart = at;
+    }
+    return length;
+  }
+}
