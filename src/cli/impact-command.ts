@@ -81,6 +81,15 @@ export function registerImpactCommand(program: Command, io: CliIo, progressToTer
       "the column that identifies a person (default: e-mail, else name + birth date + postcode)",
     )
     .addOption(
+      new Option("--workers <n>", "threads for a large plain file (default: one per core)").argParser(
+        (value) => {
+          if (!/^[1-9]\d*$/.test(value))
+            throw new InputError([`--workers: must be a whole number from 1 (got "${value}")`]);
+          return value;
+        },
+      ),
+    )
+    .addOption(
       new Option("--max-errors <n>", "give up after this many problems")
         .default("1000")
         .argParser((value) => {
@@ -93,32 +102,38 @@ export function registerImpactCommand(program: Command, io: CliIo, progressToTer
       "after",
       "\nExit codes: 0 analysed (problems found in rows are listed); 2 the input cannot be analysed (a file missing, empty, not a table, or more problems than --max-errors); 1 internal failure.",
     )
-    .action(async (files: string[], options: { json?: boolean; key?: string; maxErrors: string }) => {
-      const startedAt = performance.now();
-      const showProgress = progressToTerminal && options.json !== true;
-      const terminal = { shown: false };
-      try {
-        const result = await analyseFiles(files, {
-          ...(options.key === undefined ? {} : { key: options.key }),
-          maxErrors: Number(options.maxErrors),
-          ...(showProgress
-            ? {
-                onProgress: (progress: ImpactProgress) => {
-                  terminal.shown = true;
-                  io.stderr(progressLine(progress, startedAt));
-                },
-              }
-            : {}),
-        });
-        if (terminal.shown) io.stderr("\r\x1b[2K");
-        const seconds = (performance.now() - startedAt) / 1000;
-        io.stdout(
-          options.json === true ? `${JSON.stringify(result, null, 2)}\n` : printImpact(result, seconds),
-        );
-      } catch (error) {
-        if (terminal.shown) io.stderr("\n");
-        if (error instanceof ImpactInputError) throw new InputError([error.message]);
-        throw error;
-      }
-    });
+    .action(
+      async (
+        files: string[],
+        options: { json?: boolean; key?: string; maxErrors: string; workers?: string },
+      ) => {
+        const startedAt = performance.now();
+        const showProgress = progressToTerminal && options.json !== true;
+        const terminal = { shown: false };
+        try {
+          const result = await analyseFiles(files, {
+            ...(options.key === undefined ? {} : { key: options.key }),
+            maxErrors: Number(options.maxErrors),
+            ...(options.workers === undefined ? {} : { workers: Number(options.workers) }),
+            ...(showProgress
+              ? {
+                  onProgress: (progress: ImpactProgress) => {
+                    terminal.shown = true;
+                    io.stderr(progressLine(progress, startedAt));
+                  },
+                }
+              : {}),
+          });
+          if (terminal.shown) io.stderr("\r\x1b[2K");
+          const seconds = (performance.now() - startedAt) / 1000;
+          io.stdout(
+            options.json === true ? `${JSON.stringify(result, null, 2)}\n` : printImpact(result, seconds),
+          );
+        } catch (error) {
+          if (terminal.shown) io.stderr("\n");
+          if (error instanceof ImpactInputError) throw new InputError([error.message]);
+          throw error;
+        }
+      },
+    );
 }

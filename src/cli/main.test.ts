@@ -148,3 +148,44 @@ describe("the installed bin", () => {
     expect(stdout).toContain("assess");
   });
 });
+
+describe("dpdesk impact", () => {
+  const exposed = fileURLToPath(new URL("../../examples/exposed-members.csv", import.meta.url));
+
+  it("prints who was exposed, where they live and what of theirs", async () => {
+    const { code, stdout, stderr } = await run(["impact", exposed]);
+    expect(code).toBe(0);
+    expect(stderr).toBe(""); // no progress when stderr is not a terminal
+    expect(stdout).toContain("People: 8, told apart by e-mail address");
+    expect(stdout).toMatch(/IM\s+2\n/);
+    expect(stdout).toMatch(/sex_life_or_sexual_orientation\s+1\n/);
+    expect(stdout).toContain("Problems: none");
+  });
+
+  it("prints the result as JSON under --json", async () => {
+    const { code, stdout } = await run(["impact", exposed, "--json"]);
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout) as Record<string, unknown>;
+    expect(result).toMatchObject({
+      rows: 10,
+      subjects: 8,
+      subjectsByJurisdiction: { GB: 2, IM: 2, JE: 1, GG: 1, FR: 1, unknown: 1 },
+      problems: [],
+    });
+    expect(result.columns).toContainEqual(
+      expect.objectContaining({ name: "E-mail", category: "contact", role: "email" }),
+    );
+  });
+
+  it("exits with 2 and names the file or the option at fault", async () => {
+    const missing = await run(["impact", "no-such-file.csv"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("no-such-file.csv: cannot be read (ENOENT)");
+    const badOption = await run(["impact", exposed, "--max-errors", "many"]);
+    expect(badOption.code).toBe(2);
+    expect(badOption.stderr).toContain("--max-errors: must be a whole number");
+    const badKey = await run(["impact", exposed, "--key", "Shoe size"]);
+    expect(badKey.code).toBe(2);
+    expect(badKey.stderr).toContain("--key Shoe size: no such column");
+  });
+});

@@ -1,14 +1,6 @@
 /** The `dpdesk` command line: wires each command to the functions that do the work. */
 import { Command, CommanderError, Option } from "commander";
-import {
-  assessBreach,
-  assessmentJsonSchema,
-  incidentJsonSchema,
-  parseIncident,
-  rulePacks,
-} from "../law/index.js";
 import { exitCodes, InputError } from "./input-error.js";
-import { printAssessment } from "./print-assessment.js";
 import { readJsonInput } from "./read-input.js";
 import { registerImpactCommand } from "./impact-command.js";
 import { registerServerCommands } from "./server-commands.js";
@@ -29,6 +21,9 @@ const defaultIo: CliIo = {
   now: () => new Date(),
   stderrIsTerminal: process.stderr.isTTY,
 };
+
+// The rule engine is loaded by the commands that use it, so that the others (impact) start quickly.
+const loadLaw = () => import("../law/index.js");
 
 const isoWithOffset = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -64,6 +59,8 @@ function buildProgram(io: CliIo): Command {
     )
     .action(async (file: string, options: { json?: boolean; at?: string }) => {
       const at = parseAt(options.at, io);
+      const { assessBreach, parseIncident } = await loadLaw();
+      const { printAssessment } = await import("./print-assessment.js");
       const parsed = parseIncident(await readJsonInput(file, io.stdin));
       if (!parsed.ok)
         throw new InputError(parsed.problems.map((problem) => `${problem.field}: ${problem.message}`));
@@ -85,7 +82,8 @@ function buildProgram(io: CliIo): Command {
     .command("schema")
     .description("Print a contract as JSON Schema")
     .addArgument(new Command().createArgument("<name>", "which schema").choices(["incident", "assessment"]))
-    .action((name: string) => {
+    .action(async (name: string) => {
+      const { assessmentJsonSchema, incidentJsonSchema } = await loadLaw();
       const schema = name === "incident" ? incidentJsonSchema() : assessmentJsonSchema();
       io.stdout(`${JSON.stringify(schema, null, 2)}\n`);
     });
@@ -94,7 +92,8 @@ function buildProgram(io: CliIo): Command {
     .command("packs")
     .description("List the rule packs: regimes, versions, when they apply and their regulators")
     .addOption(new Option("--json", "print as JSON"))
-    .action((options: { json?: boolean }) => {
+    .action(async (options: { json?: boolean }) => {
+      const { rulePacks } = await loadLaw();
       const list = rulePacks.map((pack) => ({
         id: pack.id,
         version: pack.version,

@@ -1,14 +1,16 @@
 /** `dpdesk serve`, `migrate`, `org create` and `audit verify`: the server and its database from the command line. */
 import { mkdirSync } from "node:fs";
 import type { Command } from "commander";
-import { auditStateSources, buildApp, openServices } from "../app.js";
 import { isUuid } from "../platform/ids.js";
-import { verifyAuditChain } from "../platform/audit/verify-audit-chain.js";
 import { ConfigError, loadConfig, type Config } from "../platform/config.js";
 import type { DatabaseLocation } from "../platform/db/database.js";
 import { InvalidInput } from "../platform/errors.js";
 import { InputError } from "./input-error.js";
 import type { CliIo } from "./main.js";
+
+// The server and its database are loaded only by the commands that use them, so that the other commands
+// (assess, impact) start quickly.
+const loadApp = () => import("../app.js");
 
 function config(env: NodeJS.ProcessEnv): Config {
   try {
@@ -41,7 +43,9 @@ export function registerServerCommands(program: Command, io: CliIo, env: NodeJS.
     )
     .action(async () => {
       const cfg = config(env);
+      const { openServices } = await loadApp();
       const services = await openServices(location(cfg));
+      const { buildApp } = await loadApp();
       const app = await buildApp(services, {
         logLevel: cfg.logLevel,
         maxUploadBytes: cfg.maxUploadBytes,
@@ -69,6 +73,7 @@ export function registerServerCommands(program: Command, io: CliIo, env: NodeJS.
     .description("Apply database migrations (serve does this on start too)")
     .action(async () => {
       const cfg = config(env);
+      const { openServices } = await loadApp();
       const services = await openServices(location(cfg));
       await services.database.close();
       io.stdout(`database is up to date (${describeDatabase(cfg)})\n`);
@@ -83,6 +88,7 @@ export function registerServerCommands(program: Command, io: CliIo, env: NodeJS.
     .option("--json", "print { orgId, token } as JSON")
     .action(async (options: { name: string; ownerEmail: string; json?: boolean }) => {
       const cfg = config(env);
+      const { openServices } = await loadApp();
       const services = await openServices(location(cfg));
       try {
         const created = await services.organisations.createOrganisation({
@@ -118,6 +124,8 @@ export function registerServerCommands(program: Command, io: CliIo, env: NodeJS.
       if (options.org !== undefined && !isUuid(options.org))
         throw new InputError([`--org: "${options.org}" is not an organisation id`]);
       const cfg = config(env);
+      const { openServices, auditStateSources } = await loadApp();
+      const { verifyAuditChain } = await import("../platform/audit/verify-audit-chain.js");
       const services = await openServices(location(cfg));
       try {
         const { db } = services.database;

@@ -6,27 +6,28 @@
  * de-duplicated across rows and files in a compact key set; strings are made only for the cells that decide
  * who a person is and where they live.
  */
+import { isUtf8 } from "node:buffer";
 import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { basename } from "node:path";
-import { isUtf8 } from "node:buffer";
+import { Worker } from "node:worker_threads";
 import { createGunzip } from "node:zlib";
-import { dataCategories, type DataCategory } from "../law/index.js";
-import { CsvScanner, fieldFilled, fieldText, sniffDelimiter, type CsvRow } from "./csv-scanner.js";
-import {
-  classifyColumn,
-  countryJurisdiction,
-  phoneJurisdiction,
-  postcodeJurisdiction,
-  type ColumnClass,
-} from "./detectors.js";
-import { KeySet } from "./key-set.js";
+import { dataCategories, type DataCategory } from "../law/vocabulary.js";
+import { CsvScanner, fieldText, sniffDelimiter, utf8SafeEnd, type CsvRow } from "./csv-scanner.js";
+import { classifyColumn, type ColumnClass } from "./detectors.js";
+import { countRange, type RangeResult, type RangeTask, type WorkerMessage } from "./impact-worker.js";
+import { planColumns, Tally, UNKNOWN, type FilePlan, type TallyProblem } from "./tally.js";
 
 export interface ImpactOptions {
   /** A column (by header name) that identifies a person, instead of e-mail / name + date of birth + postcode. */
   key?: string;
   /** Stop after this many problems (the analysis is then refused). */
   maxErrors: number;
+  /** Worker threads for a large plain file (default: one per core); 1 reads on the main thread only. */
+  workers?: number;
+  /** Files smaller than this are read on the main thread (default 16 MB). */
+  parallelFrom?: number;
   /** Called now and then with progress (bytes read of the file, rows so far). */
   onProgress?: (progress: ImpactProgress) => void;
 }
@@ -70,160 +71,7 @@ export class ImpactInputError extends Error {
 
 const SAMPLE_ROWS = 2_000;
 const MAX_FIELD_BYTES = 1 << 20;
-const UNKNOWN = "unknown";
-
-/** Per-file state: its header, its classified columns and where the identifying columns are. */
-interface FilePlan {
-  email: number;
-  firstName: number;
-  lastName: number;
-  fullName: number;
-  dateOfBirth: number;
-  postcode: number;
-  country: number;
-  phones: number[];
-  key: number;
-  /** For each column, the bit of its data category (0 for none). */
-  categoryBits: Uint32Array;
-  width: number;
-}
-
-class Population {
-  readonly keys = new KeySet(1 << 16);
-  jurisdiction = new Uint16Array(1 << 16);
-  categories = new Uint32Array(1 << 16);
-  readonly jurisdictionCodes: string[] = [UNKNOWN];
-  private readonly codeIndex = new Map<string, number>([[UNKNOWN, 0]]);
-  people = 0;
-
-  codeOf(code: string): number {
-    let index = this.codeIndex.get(code);
-    if (index === undefined) {
-      index = this.jurisdictionCodes.length;
-      this.jurisdictionCodes.push(code);
-      this.codeIndex.set(code, index);
-    }
-    return index;
-  }
-
-  /** Room for person `index`. */
-  ensure(index: number): void {
-    if (index < this.jurisdiction.length) return;
-    const jurisdiction = new Uint16Array(this.jurisdiction.length * 2);
-    jurisdiction.set(this.jurisdiction);
-    this.jurisdiction = jurisdiction;
-    const categories = new Uint32Array(this.categories.length * 2);
-    categories.set(this.categories);
-    this.categories = categories;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Person keys, built into one scratch buffer: trimmed, ASCII letters folded (non-ASCII text goes through
-// toLowerCase/toUpperCase, so any script folds the same way).
-
-let scratch = new Uint8Array(1024);
-let scratchLength = 0;
-const encoder = new TextEncoder();
-
-function ensureScratch(extra: number): void {
-  if (scratchLength + extra <= scratch.length) return;
-  let size = scratch.length * 2;
-  while (scratchLength + extra > size) size *= 2;
-  const bigger = new Uint8Array(size);
-  bigger.set(scratch.subarray(0, scratchLength));
-  scratch = bigger;
-}
-
-function appendByte(byte: number): void {
-  ensureScratch(1);
-  scratch[scratchLength++] = byte;
-}
-
-/** Appends a field, trimmed, case-folded (`fold`: 1 lower, 2 upper), without spaces when `squeeze`. */
-function appendField(row: CsvRow, index: number, fold: 0 | 1 | 2, squeeze: boolean): boolean {
-  if (index < 0 || index >= row.count) return false;
-  let start = row.starts[index] ?? 0;
-  let end = row.ends[index] ?? 0;
-  const bytes = row.bytes;
-  while (start < end && (bytes[start] === 0x20 || bytes[start] === 0x09)) start++;
-  while (end > start && (bytes[end - 1] === 0x20 || bytes[end - 1] === 0x09)) end--;
-  if (start === end) return false;
-  let ascii = row.escaped[index] === 0;
-  for (let at = start; at < end && ascii; at++) if ((bytes[at] ?? 0) >= 0x80) ascii = false;
-  if (!ascii) {
-    let text = fieldText(row, index).trim();
-    text = fold === 1 ? text.toLowerCase() : fold === 2 ? text.toUpperCase() : text;
-    if (squeeze) text = text.replace(/\s+/g, "");
-    const encoded = encoder.encode(text);
-    ensureScratch(encoded.length);
-    scratch.set(encoded, scratchLength);
-    scratchLength += encoded.length;
-    return encoded.length > 0;
-  }
-  ensureScratch(end - start);
-  for (let at = start; at < end; at++) {
-    let byte = bytes[at] ?? 0;
-    if (squeeze && byte === 0x20) continue;
-    if (fold === 1 && byte >= 0x41 && byte <= 0x5a) byte += 0x20;
-    else if (fold === 2 && byte >= 0x61 && byte <= 0x7a) byte -= 0x20;
-    scratch[scratchLength++] = byte;
-  }
-  return true;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-
-function plan(
-  header: string[],
-  columns: ColumnClass[],
-  keyColumn: string | undefined,
-  file: string,
-): FilePlan {
-  const find = (role: ColumnClass["role"]) => columns.findIndex((column) => column.role === role);
-  let key = -1;
-  if (keyColumn !== undefined) {
-    key = header.findIndex((name) => name.trim().toLowerCase() === keyColumn.trim().toLowerCase());
-    if (key < 0)
-      throw new ImpactInputError(
-        `${file}: --key ${keyColumn}: no such column (the columns are: ${header.join(", ")})`,
-      );
-  }
-  const categoryBits = new Uint32Array(columns.length);
-  columns.forEach((column, index) => {
-    if (column.category !== null) categoryBits[index] = 1 << dataCategories.indexOf(column.category);
-  });
-  return {
-    email: find("email"),
-    firstName: find("first_name"),
-    lastName: find("last_name"),
-    fullName: find("full_name"),
-    dateOfBirth: find("date_of_birth"),
-    postcode: find("postcode"),
-    country: find("country"),
-    phones: columns.flatMap((column, index) => (column.role === "phone" ? [index] : [])),
-    key,
-    categoryBits,
-    width: header.length,
-  };
-}
-
-function jurisdictionOf(row: CsvRow, plan: FilePlan): string | null {
-  if (plan.postcode >= 0 && fieldFilled(row, plan.postcode)) {
-    const found = postcodeJurisdiction(fieldText(row, plan.postcode));
-    if (found !== null) return found;
-  }
-  if (plan.country >= 0 && fieldFilled(row, plan.country)) {
-    const found = countryJurisdiction(fieldText(row, plan.country));
-    if (found !== null) return found;
-  }
-  for (const phone of plan.phones)
-    if (fieldFilled(row, phone)) {
-      const found = phoneJurisdiction(fieldText(row, phone));
-      if (found !== null) return found;
-    }
-  return null;
-}
+const CHUNK = 4 * 1024 * 1024;
 
 /** A copy of a row that outlives its callback (the sampled rows are classified first, then counted). */
 function copyRow(row: CsvRow): CsvRow {
@@ -247,6 +95,7 @@ function copyRow(row: CsvRow): CsvRow {
     escaped: row.escaped.slice(0, row.count),
     count: row.count,
     line: row.line,
+    offset: row.offset,
   };
 }
 
@@ -285,11 +134,150 @@ function textKind(head: Uint8Array, path: string): "csv" | "jsonl" {
   return head[at] === 0x7b ? "jsonl" : "csv";
 }
 
-/** The impact of a set of files, read as one population. */
-export async function analyseFiles(paths: readonly string[], options: ImpactOptions): Promise<ImpactResult> {
-  if (paths.length === 0) throw new ImpactInputError("give at least one file");
-  const population = new Population();
-  const result: ImpactResult = {
+/** The header and the first rows of a file, read from its start: enough to classify its columns. */
+interface FileHead {
+  header: string[];
+  sample: CsvRow[];
+  delimiter: number;
+  /** Where the first data row starts, and its line; the file's size when there is none. */
+  dataOffset: number;
+  dataLine: number;
+}
+
+function classify(
+  head: FileHead,
+  key: string | undefined,
+  file: string,
+): { plan: FilePlan; columns: ColumnClass[] } {
+  const columns = head.header.map((column, index) =>
+    classifyColumn(
+      column,
+      head.sample.map((row) => fieldText(row, index)).filter((value) => value.trim() !== ""),
+    ),
+  );
+  let keyIndex = -1;
+  if (key !== undefined) {
+    keyIndex = head.header.findIndex((name) => name.trim().toLowerCase() === key.trim().toLowerCase());
+    if (keyIndex < 0)
+      throw new ImpactInputError(
+        `${file}: --key ${key}: no such column (the columns are: ${head.header.join(", ")})`,
+      );
+  }
+  return { plan: planColumns(columns, keyIndex, head.header.length), columns };
+}
+
+/** Reads a plain file's header and first rows. */
+async function readHead(path: string, size: number): Promise<FileHead | null> {
+  const handle = await open(path, "r");
+  try {
+    const found: { header: string[] | null; done: boolean } = { header: null, done: false };
+    const sample: CsvRow[] = [];
+    let scanner: CsvScanner | null = null;
+    let position = 0;
+    while (!found.done && position < size) {
+      const buffer = new Uint8Array(Math.min(CHUNK, size - position));
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      const bytes = buffer.subarray(0, bytesRead);
+      scanner ??= new CsvScanner({
+        delimiter: sniffDelimiter(bytes),
+        maxFieldBytes: MAX_FIELD_BYTES,
+        onRow: (row) => {
+          if (found.done) return;
+          if (found.header === null) {
+            found.header = Array.from({ length: row.count }, (_, index) => fieldText(row, index).trim());
+            return;
+          }
+          sample.push(copyRow(row));
+          if (sample.length >= SAMPLE_ROWS) found.done = true;
+        },
+        onProblem: () => undefined, // reported when the rows are counted
+      });
+      scanner.push(bytes);
+    }
+    if (!found.done && scanner !== null) scanner.end();
+    const header = found.header;
+    if (header === null || scanner === null) return null;
+    const first = sample[0];
+    return {
+      header,
+      sample,
+      delimiter: sniffDelimiter(await firstBytes(handle)),
+      dataOffset: first?.offset ?? size,
+      dataLine: first?.line ?? 2,
+    };
+  } finally {
+    await handle.close();
+  }
+}
+
+async function firstBytes(handle: Awaited<ReturnType<typeof open>>): Promise<Uint8Array> {
+  const buffer = new Uint8Array(64 * 1024);
+  const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+  return buffer.subarray(0, bytesRead);
+}
+
+/** Row starts near each of `count - 1` evenly spaced points after `from` (a point's next line start). */
+async function splitPoints(path: string, from: number, size: number, count: number): Promise<number[]> {
+  const handle = await open(path, "r");
+  try {
+    const starts = [from];
+    const window = new Uint8Array(64 * 1024);
+    for (let part = 1; part < count; part++) {
+      let position = from + Math.floor(((size - from) * part) / count);
+      let start = -1;
+      while (start < 0 && position < size) {
+        const { bytesRead } = await handle.read(window, 0, window.length, position);
+        if (bytesRead === 0) break;
+        const newline = window.subarray(0, bytesRead).indexOf(0x0a);
+        if (newline >= 0) start = position + newline + 1;
+        else position += bytesRead;
+      }
+      if (start < 0 || start >= size) break;
+      if (start > (starts[starts.length - 1] ?? from)) starts.push(start);
+    }
+    return starts;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The worker's script; run from the TypeScript sources (the tests), it is loaded through tsx. */
+function newWorker(task: RangeTask): Worker {
+  const compiled = new URL("./impact-worker.js", import.meta.url);
+  if (import.meta.url.endsWith(".js")) return new Worker(compiled, { workerData: task });
+  const source = new URL("./impact-worker.ts", import.meta.url).href;
+  return new Worker(
+    `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`,
+    { eval: true, workerData: task },
+  );
+}
+
+function runWorker(task: RangeTask, onProgress: (message: WorkerMessage) => void): Promise<RangeResult> {
+  return new Promise((resolve, reject) => {
+    const worker = newWorker(task);
+    let settled = false;
+    worker.on("message", (message: WorkerMessage) => {
+      if (message.kind === "progress") onProgress(message);
+      else {
+        settled = true;
+        resolve(message.result);
+        void worker.terminate();
+      }
+    });
+    worker.on("error", (error) => {
+      settled = true;
+      reject(error);
+    });
+    worker.on("exit", (code) => {
+      if (!settled) reject(new Error(`an impact worker stopped with exit code ${String(code)}`));
+    });
+  });
+}
+
+export function emptyResult(key: string | undefined): ImpactResult {
+  return {
     files: [],
     rows: 0,
     subjects: 0,
@@ -298,11 +286,17 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
     categories: {},
     rowsWithoutIdentity: 0,
     identity:
-      options.key === undefined
+      key === undefined
         ? "e-mail address (trimmed, case-folded), else name + date of birth + postcode"
-        : `the column ${options.key}`,
+        : `the column ${key}`,
     problems: [],
   };
+}
+
+/** The impact of a set of files, read as one population. */
+export async function analyseFiles(paths: readonly string[], options: ImpactOptions): Promise<ImpactResult> {
+  if (paths.length === 0) throw new ImpactInputError("give at least one file");
+  const result = emptyResult(options.key);
   const addProblem = (problem: ImpactProblem) => {
     result.problems.push(problem);
     if (result.problems.length > options.maxErrors)
@@ -310,107 +304,141 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
         `more than ${String(options.maxErrors)} problems (the first: ${problem.file}${problem.line === null ? "" : `:${String(problem.line)}`}: ${result.problems[0]?.message ?? ""}); raise --max-errors to go on`,
       );
   };
+  let fileName = "";
+  const reportProblem = (problem: TallyProblem) => {
+    addProblem({ file: fileName, line: problem.line, message: problem.message });
+  };
+  let tally = new Tally(reportProblem);
+  const workers = Math.max(1, options.workers ?? availableParallelism());
+  const parallelFrom = options.parallelFrom ?? 16 * 1024 * 1024;
 
   for (const path of paths) {
     const format = await detectFormat(path);
     const name = basename(path);
-    if (!format.gzip) {
-      const kind = textKind(format.head, path);
-      if (kind === "jsonl")
-        throw new ImpactInputError(`${path}: JSON Lines is not read yet; give the data as CSV or TSV`);
+    fileName = name;
+    if (!format.gzip && textKind(format.head, path) === "jsonl")
+      throw new ImpactInputError(`${path}: JSON Lines is not read yet; give the data as CSV or TSV`);
+    const rowsBefore = tally.rows;
+    let delimiter: number;
+    const parallel = !format.gzip && workers > 1 && format.bytes >= parallelFrom;
+    const counted = parallel ? await countInParallel(path, name, format.bytes, workers) : null;
+    if (counted !== null) delimiter = counted;
+    else delimiter = await countSequentially(path, name, format);
+    result.files.push({
+      file: name,
+      bytes: format.bytes,
+      rows: tally.rows - rowsBefore,
+      format: `${delimiter === 0x09 ? "TSV" : `CSV (${String.fromCharCode(delimiter)})`}${format.gzip ? ", gzip" : ""}`,
+    });
+    if (tally.rows === rowsBefore) addProblem({ file: name, line: null, message: "a header but no rows" });
+  }
+
+  /** Counts a plain file in worker threads; null when the ranges do not join up (then read it in one go). */
+  async function countInParallel(
+    path: string,
+    name: string,
+    size: number,
+    count: number,
+  ): Promise<number | null> {
+    const head = await readHead(path, size);
+    if (head === null) throw new ImpactInputError(`${path}: no rows (not even a header)`);
+    if (head.header.every((column) => column === ""))
+      throw new ImpactInputError(`${path}: the first line (the header) is empty`);
+    const { plan, columns } = classify(head, options.key, name);
+    const starts = await splitPoints(path, head.dataOffset, size, count);
+    const rowsBefore = tally.rows;
+    const bytesByRange = starts.map(() => 0);
+    const rowsByRange = starts.map(() => 0);
+    let lastProgress = 0;
+    const progress = (index: number) => (message: WorkerMessage) => {
+      if (message.kind !== "progress") return;
+      bytesByRange[index] = message.bytes;
+      rowsByRange[index] = message.rows;
+      const now = performance.now();
+      if (options.onProgress !== undefined && now - lastProgress > 250) {
+        lastProgress = now;
+        options.onProgress({
+          file: name,
+          fileBytes: size,
+          bytesRead: head.dataOffset + bytesByRange.reduce((sum, value) => sum + value, 0),
+          rows: rowsBefore + rowsByRange.reduce((sum, value) => sum + value, 0),
+        });
+      }
+    };
+    const tasks: RangeTask[] = starts.map((start, index) => ({
+      path,
+      name,
+      start,
+      end: starts[index + 1] ?? size,
+      delimiter: head.delimiter,
+      plan,
+      maxFieldBytes: MAX_FIELD_BYTES,
+      maxProblems: options.maxErrors + 1,
+      startLine: index === 0 ? head.dataLine : 1,
+    }));
+    // The first range is counted here while workers count the others.
+    const firstProblems: TallyProblem[] = [];
+    const firstTally = new Tally((problem) => firstProblems.push(problem));
+    const others = tasks.slice(1).map((task, index) => runWorker(task, progress(index + 1)));
+    const [first, ...rest] = await Promise.all([
+      countRange(tasks[0] as RangeTask, progress(0), firstTally),
+      ...others,
+    ]);
+    const results: RangeResult[] = [first, ...rest];
+    // Each range must end where the next begins; a split inside a quoted field breaks this: then the file
+    // is read again in one go.
+    if (results.some((part, index) => part.nextRowStart !== (starts[index + 1] ?? size))) return null;
+    for (const problem of firstProblems) reportProblem(problem);
+    if (tally.rows === 0 && tally.keys.size === 0) {
+      // The first file: its first range's tally becomes the whole tally (nothing to merge).
+      firstTally.onProblem = reportProblem;
+      tally = firstTally;
+    } else tally.absorb(firstTally.data());
+    for (const [index, column] of columns.entries())
+      result.columns.push({ ...column, file: name, name: head.header[index] ?? "" });
+    let line = head.dataLine;
+    for (const [index, part] of results.entries()) {
+      const shift = index === 0 ? 0 : line - 1;
+      for (const problem of part.problems)
+        addProblem({ file: name, line: problem.line + shift, message: problem.message });
+      if (part.tally !== null) tally.absorb(part.tally);
+      line += part.lines;
     }
-    const stream = createReadStream(path, { highWaterMark: 4 * 1024 * 1024 });
+    return head.delimiter;
+  }
+
+  /** Counts a file on the main thread, streaming (gzip too). Returns its delimiter. */
+  async function countSequentially(
+    path: string,
+    name: string,
+    format: { gzip: boolean; bytes: number },
+  ): Promise<number> {
+    const stream = createReadStream(path, { highWaterMark: CHUNK });
     const source: AsyncIterable<Buffer> = format.gzip ? stream.pipe(createGunzip()) : stream;
     // Set by the scanner's callbacks as the file is read.
     const state: { header: string[] | null; plan: FilePlan | null } = { header: null, plan: null };
     const sample: CsvRow[] = [];
-    let rows = 0;
     let bytesRead = 0;
     let checkUtf8 = false;
     let lastProgress = 0;
-
-    const countRow = (row: CsvRow, plan: FilePlan) => {
-      rows++;
-      if (row.count !== plan.width)
-        addProblem({
-          file: name,
-          line: row.line,
-          message: `${String(row.count)} fields where the header has ${String(plan.width)}`,
-        });
-      // The person.
-      scratchLength = 0;
-      let identified: boolean;
-      if (plan.key >= 0) identified = appendField(row, plan.key, 0, false);
-      else {
-        appendByte(0x65); // "e"
-        identified = appendField(row, plan.email, 1, false);
-        if (!identified) {
-          scratchLength = 0;
-          appendByte(0x6e); // "n"
-          const named =
-            plan.fullName >= 0
-              ? appendField(row, plan.fullName, 1, false)
-              : appendField(row, plan.firstName, 1, false);
-          appendByte(0x1f);
-          const surnamed = appendField(row, plan.lastName, 1, false);
-          appendByte(0x1f);
-          const born = appendField(row, plan.dateOfBirth, 0, false);
-          appendByte(0x1f);
-          const placed = appendField(row, plan.postcode, 2, true);
-          identified = (named || surnamed) && (born || placed);
-        }
-      }
-      let person: number;
-      let isNew: boolean;
-      if (identified) {
-        person = population.keys.intern(scratch, 0, scratchLength);
-        isNew = population.keys.lastWasNew;
-      } else {
-        // No identity: a person of their own (never dropped), counted apart.
-        result.rowsWithoutIdentity++;
-        scratchLength = 0;
-        appendByte(0x72); // "r"
-        for (const byte of encoder.encode(`${name}:${String(row.line)}`)) appendByte(byte);
-        person = population.keys.intern(scratch, 0, scratchLength);
-        isNew = true;
-      }
-      if (isNew) {
-        population.ensure(person);
-        population.people = population.keys.size;
-      }
-      // Where they live: from the first row that says.
-      if (population.jurisdiction[person] === 0) {
-        const found = jurisdictionOf(row, plan);
-        if (found !== null) population.jurisdiction[person] = population.codeOf(found);
-      }
-      // What of theirs.
-      let bits = 0;
-      const width = Math.min(row.count, plan.categoryBits.length);
-      for (let index = 0; index < width; index++) {
-        const bit = plan.categoryBits[index] ?? 0;
-        if (bit !== 0 && (bits & bit) === 0 && fieldFilled(row, index)) bits |= bit;
-      }
-      population.categories[person] = (population.categories[person] ?? 0) | bits;
-    };
+    let delimiter = 0x2c;
 
     const startCounting = () => {
       const header = state.header;
       if (header === null) return;
-      const columns = header.map((column, index) =>
-        classifyColumn(
-          column,
-          sample.map((row) => fieldText(row, index)).filter((value) => value.trim() !== ""),
-        ),
+      const first = sample[0];
+      const { plan, columns } = classify(
+        { header, sample, delimiter, dataOffset: first?.offset ?? 0, dataLine: first?.line ?? 2 },
+        options.key,
+        name,
       );
-      const filePlan = plan(header, columns, options.key, name);
-      state.plan = filePlan;
+      state.plan = plan;
       for (const [index, column] of columns.entries())
         result.columns.push({ ...column, file: name, name: header[index] ?? "" });
-      for (const row of sample) countRow(row, filePlan);
+      for (const row of sample) tally.count(row, plan, name);
       sample.length = 0;
     };
 
-    let delimiter = -1;
     let scanner: CsvScanner | null = null;
     const makeScanner = (first: Uint8Array) => {
       delimiter = sniffDelimiter(first);
@@ -431,7 +459,7 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
               throw new ImpactInputError(`${path}: the first line (the header) is empty`);
             return;
           }
-          if (state.plan !== null) countRow(row, state.plan);
+          if (state.plan !== null) tally.count(row, state.plan, name);
           else {
             sample.push(copyRow(row));
             if (sample.length >= SAMPLE_ROWS) startCounting();
@@ -453,14 +481,7 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
         joined.set(chunk, pending.length);
         bytes = joined;
       }
-      // Hold back a UTF-8 sequence cut by the chunk's end, so each chunk checks whole.
-      let cut = bytes.length;
-      for (let back = 1; back <= 3 && back <= bytes.length; back++) {
-        const byte = bytes[bytes.length - back] ?? 0;
-        if ((byte & 0xc0) === 0x80) continue;
-        if (byte >= 0xc0) cut = bytes.length - back;
-        break;
-      }
+      const cut = utf8SafeEnd(bytes);
       pending = bytes.slice(cut);
       const whole = bytes.subarray(0, cut);
       scanner ??= makeScanner(whole);
@@ -469,7 +490,7 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
       const now = performance.now();
       if (options.onProgress !== undefined && now - lastProgress > 250) {
         lastProgress = now;
-        options.onProgress({ file: name, fileBytes: format.bytes, bytesRead, rows: result.rows + rows });
+        options.onProgress({ file: name, fileBytes: format.bytes, bytesRead, rows: tally.rows });
       }
     }
     if (scanner !== null) {
@@ -479,14 +500,7 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
     }
     if (state.header === null) throw new ImpactInputError(`${path}: no rows (not even a header)`);
     if (state.plan === null) startCounting();
-    if (rows === 0) addProblem({ file: name, line: null, message: "a header but no rows" });
-    result.rows += rows;
-    result.files.push({
-      file: name,
-      bytes: format.bytes,
-      rows,
-      format: `${delimiter === 0x09 ? "TSV" : `CSV (${String.fromCharCode(delimiter)})`}${format.gzip ? ", gzip" : ""}`,
-    });
+    return delimiter;
   }
 
   // Problems in file order, then line order (rows sampled for classification are counted after later rows).
@@ -497,15 +511,17 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
       (a.line ?? Number.MAX_SAFE_INTEGER) - (b.line ?? Number.MAX_SAFE_INTEGER),
   );
 
-  // Totals.
-  const people = population.keys.size;
+  // Totals: people by jurisdiction and by kind of data.
+  const people = tally.keys.size;
   result.subjects = people;
-  const byCode = new Float64Array(population.jurisdictionCodes.length);
+  result.rows = tally.rows;
+  result.rowsWithoutIdentity = tally.rowsWithoutIdentity;
+  const byCode = new Float64Array(tally.codes.length);
   const byCategory = new Float64Array(dataCategories.length);
   for (let person = 0; person < people; person++) {
-    const code = population.jurisdiction[person] ?? 0;
+    const code = tally.jurisdiction[person] ?? 0;
     byCode[code] = (byCode[code] ?? 0) + 1;
-    let bits = population.categories[person] ?? 0;
+    let bits = tally.categories[person] ?? 0;
     while (bits !== 0) {
       const bit = 31 - Math.clz32(bits);
       byCategory[bit] = (byCategory[bit] ?? 0) + 1;
@@ -515,7 +531,7 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
   // The four home jurisdictions first (even at 0), then others by count, then unknown (even at 0).
   const home = ["GB", "IM", "JE", "GG"];
   const rank = (code: string) => (code === UNKNOWN ? 1e9 : home.includes(code) ? home.indexOf(code) : 10);
-  const codes = population.jurisdictionCodes.map((code, index) => ({ code, count: byCode[index] ?? 0 }));
+  const codes = tally.codes.map((code, index) => ({ code, count: byCode[index] ?? 0 }));
   for (const code of home) if (!codes.some((entry) => entry.code === code)) codes.push({ code, count: 0 });
   codes.sort((a, b) => rank(a.code) - rank(b.code) || b.count - a.count || a.code.localeCompare(b.code));
   for (const entry of codes) result.subjectsByJurisdiction[entry.code] = entry.count;

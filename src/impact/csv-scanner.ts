@@ -20,6 +20,8 @@ export interface CsvRow {
   count: number;
   /** The row's first line in the file (1-based; a quoted line break makes a row span several lines). */
   line: number;
+  /** Where the row starts in the whole stream of bytes (from the scanner's `startOffset`). */
+  offset: number;
 }
 
 export interface CsvProblem {
@@ -50,6 +52,19 @@ export function fieldFilled(row: CsvRow, index: number): boolean {
   return false;
 }
 
+/**
+ * Where the bytes can be cut without splitting a UTF-8 sequence: before an unfinished sequence at the end
+ * (so that each piece can be checked as UTF-8 on its own).
+ */
+export function utf8SafeEnd(bytes: Uint8Array): number {
+  for (let back = 1; back <= 3 && back <= bytes.length; back++) {
+    const byte = bytes[bytes.length - back] ?? 0;
+    if ((byte & 0xc0) === 0x80) continue;
+    return byte >= 0xc0 ? bytes.length - back : bytes.length;
+  }
+  return bytes.length;
+}
+
 /** The delimiter of a file from its first line: the most frequent of , tab ; | outside quotes. */
 export function sniffDelimiter(head: Uint8Array): number {
   const candidates = [0x2c, 0x09, 0x3b, 0x7c];
@@ -76,22 +91,47 @@ export interface CsvScannerOptions {
   maxFieldBytes: number;
   onRow(row: CsvRow): void;
   onProblem(problem: CsvProblem): void;
+  /** The stream offset of the first byte pushed (default 0), when scanning from the middle of a file. */
+  startOffset?: number;
+  /** The line number of the first byte pushed (default 1). */
+  startLine?: number;
+  /** Whether the first bytes may begin with a byte-order mark (default true). */
+  atFileStart?: boolean;
 }
 
 /** Feeds chunks of a file's bytes through `push`, then calls `end`. */
 export class CsvScanner {
   private carry: Uint8Array | null = null;
-  private line = 1;
-  private first = true;
+  private line: number;
+  private first: boolean;
+  /** The stream offset of the first byte of the bytes being scanned (the carried row's, if any). */
+  private base: number;
   private starts = new Int32Array(64);
   private ends = new Int32Array(64);
   private escaped = new Uint8Array(64);
   /** Problems of the row being scanned: reported once the row is complete (an unfinished row is scanned again). */
   private readonly rowProblems: CsvProblem[] = [];
+  private readonly row: CsvRow = {
+    bytes: new Uint8Array(0),
+    starts: new Int32Array(0),
+    ends: new Int32Array(0),
+    escaped: new Uint8Array(0),
+    count: 0,
+    line: 0,
+    offset: 0,
+  };
   private readonly options: CsvScannerOptions;
 
   constructor(options: CsvScannerOptions) {
     this.options = options;
+    this.base = options.startOffset ?? 0;
+    this.line = options.startLine ?? 1;
+    this.first = options.atFileStart ?? true;
+  }
+
+  /** Physical lines scanned so far (rows whose line end has been seen). */
+  get linesScanned(): number {
+    return this.line - (this.options.startLine ?? 1);
   }
 
   /** Scans whole rows in the chunk (with what was carried over) and carries the unfinished last row. */
@@ -115,6 +155,7 @@ export class CsvScanner {
     }
     const consumed = this.scan(bytes, at, false);
     if (consumed < bytes.length) this.carry = bytes.slice(consumed);
+    this.base += consumed;
   }
 
   /** Scans what is left (a last row with no line end). */
@@ -142,16 +183,25 @@ export class CsvScanner {
    */
   private scan(bytes: Uint8Array, from: number, final: boolean): number {
     const delimiter = this.options.delimiter;
+    const maxFieldBytes = this.options.maxFieldBytes;
     const length = bytes.length;
+    let starts = this.starts;
+    let ends = this.ends;
+    let escapes = this.escaped;
     let rowStart = from;
     while (rowStart < length) {
       let count = 0;
       let lines = 0;
-      this.rowProblems.length = 0;
+      if (this.rowProblems.length > 0) this.rowProblems.length = 0;
       let at = rowStart;
       // One field per turn, until the row's end (a return leaves an unfinished row for more bytes).
       for (;;) {
-        if (count === this.starts.length) this.grow();
+        if (count === starts.length) {
+          this.grow();
+          starts = this.starts;
+          ends = this.ends;
+          escapes = this.escaped;
+        }
         let start = at;
         let end: number;
         let escaped = 0;
@@ -205,16 +255,16 @@ export class CsvScanner {
           end = at;
           if (end > start && bytes[end - 1] === CR && (at >= length || bytes[at] === LF)) end--;
         }
-        if (end - start > this.options.maxFieldBytes) {
+        if (end - start > maxFieldBytes) {
           this.rowProblems.push({
             line: this.line + lines,
-            message: `field ${String(count + 1)} is longer than ${String(this.options.maxFieldBytes)} bytes; only its start is read`,
+            message: `field ${String(count + 1)} is longer than ${String(maxFieldBytes)} bytes; only its start is read`,
           });
-          end = start + this.options.maxFieldBytes;
+          end = start + maxFieldBytes;
         }
-        this.starts[count] = start;
-        this.ends[count] = end;
-        this.escaped[count] = escaped;
+        starts[count] = start;
+        ends[count] = end;
+        escapes[count] = escaped;
         count++;
         if (at >= length) {
           if (!final) return rowStart;
@@ -235,16 +285,19 @@ export class CsvScanner {
       }
       for (const problem of this.rowProblems) this.options.onProblem(problem);
       // A line with nothing on it is skipped (a blank line, or the file's last line end).
-      const blank = count === 1 && this.ends[0] === this.starts[0];
-      if (!blank)
-        this.options.onRow({
-          bytes,
-          starts: this.starts,
-          ends: this.ends,
-          escaped: this.escaped,
-          count,
-          line: this.line,
-        });
+      const blank = count === 1 && ends[0] === starts[0];
+      if (!blank) {
+        // One row object, refilled for each row (no allocation per row).
+        const row = this.row;
+        row.bytes = bytes;
+        row.starts = starts;
+        row.ends = ends;
+        row.escaped = escapes;
+        row.count = count;
+        row.line = this.line;
+        row.offset = this.base + rowStart;
+        this.options.onRow(row);
+      }
       this.line += lines + 1;
       rowStart = at;
     }

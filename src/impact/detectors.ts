@@ -6,7 +6,7 @@
  * `phoneJurisdiction` run once per row on files of millions of rows, so they scan character codes instead of
  * building intermediate strings; the rest runs once per column.
  */
-import { isCountry, type DataCategory } from "../law/index.js";
+import { isCountry, type DataCategory } from "../law/vocabulary.js";
 
 export type ColumnRole =
   | "email"

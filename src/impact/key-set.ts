@@ -3,6 +3,14 @@
  * bytes in one growing arena. Exact (a hash match is confirmed byte for byte), about 30 bytes per key plus the
  * key itself, and no object or string per key — ten million people fit in a few hundred megabytes.
  */
+/** A key set's keys as plain data: key i is arena[offsets[i] .. offsets[i] + lengths[i]). */
+export interface KeySetData {
+  arena: Uint8Array;
+  offsets: Uint32Array;
+  lengths: Uint32Array;
+  size: number;
+}
+
 export class KeySet {
   private slots: Int32Array; // index + 1 of the key in each slot; 0 for an empty slot
   private slotHashes: Uint32Array;
@@ -57,6 +65,16 @@ export class KeySet {
     return index;
   }
 
+  /** The keys, in order of first sight, as trimmed copies. */
+  data(): KeySetData {
+    return {
+      arena: this.arena.slice(0, this.arenaUsed),
+      offsets: this.offsets.slice(0, this.count),
+      lengths: this.lengths.slice(0, this.count),
+      size: this.count,
+    };
+  }
+
   private sameKey(index: number, bytes: Uint8Array, start: number, length: number): boolean {
     if (this.lengths[index] !== length) return false;
     const offset = this.offsets[index] ?? 0;
@@ -80,7 +98,9 @@ export class KeySet {
       arena.set(this.arena.subarray(0, this.arenaUsed));
       this.arena = arena;
     }
-    this.arena.set(bytes.subarray(start, start + length), this.arenaUsed);
+    const arena = this.arena;
+    const base = this.arenaUsed;
+    for (let at = 0; at < length; at++) arena[base + at] = bytes[start + at] ?? 0;
     this.offsets[index] = this.arenaUsed;
     this.lengths[index] = length;
     this.arenaUsed += length;

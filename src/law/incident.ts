@@ -6,29 +6,9 @@
 import { z } from "zod";
 import { explainNotACountry, type Country } from "./countries.js";
 
-export const dataCategories = [
-  "name",
-  "contact",
-  "address",
-  "date_of_birth",
-  "government_id",
-  "financial",
-  "credentials",
-  "location",
-  "online_identifiers",
-  "employment",
-  "children",
-  "criminal_offence",
-  "racial_or_ethnic_origin",
-  "political_opinions",
-  "religious_or_philosophical_beliefs",
-  "trade_union_membership",
-  "genetic",
-  "biometric",
-  "health",
-  "sex_life_or_sexual_orientation",
-] as const;
-export type DataCategory = (typeof dataCategories)[number];
+import { dataCategories, type DataCategory } from "./vocabulary.js";
+
+export { dataCategories, type DataCategory };
 
 /**
  * The special categories of GDPR Art 9(1), the same list in the UK, Isle of Man, Jersey, Guernsey and EU laws

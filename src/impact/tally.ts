@@ -1,0 +1,268 @@
+/**
+ * The per-row work of impact analysis, the same on the main thread and in worker threads: a row becomes a
+ * person key (e-mail, else name + date of birth + postcode, or the `--key` column), a jurisdiction (postcode,
+ * else country, else phone) and the data categories it holds. People are kept in a compact key set; a
+ * worker's tally is handed back as typed arrays and absorbed, in file order, into the whole file's tally.
+ */
+import { dataCategories } from "../law/vocabulary.js";
+import { fieldFilled, fieldText, type CsvRow } from "./csv-scanner.js";
+import {
+  countryJurisdiction,
+  phoneJurisdiction,
+  postcodeJurisdiction,
+  type ColumnClass,
+} from "./detectors.js";
+import { KeySet, type KeySetData } from "./key-set.js";
+
+export const UNKNOWN = "unknown";
+
+/** Where a file's identifying columns are, and the data-category bit of each column. */
+export interface FilePlan {
+  email: number;
+  firstName: number;
+  lastName: number;
+  fullName: number;
+  dateOfBirth: number;
+  postcode: number;
+  country: number;
+  phones: number[];
+  key: number;
+  categoryBits: Uint32Array;
+  width: number;
+}
+
+export function planColumns(columns: readonly ColumnClass[], key: number, width: number): FilePlan {
+  const find = (role: ColumnClass["role"]) => columns.findIndex((column) => column.role === role);
+  const categoryBits = new Uint32Array(columns.length);
+  columns.forEach((column, index) => {
+    if (column.category !== null) categoryBits[index] = 1 << dataCategories.indexOf(column.category);
+  });
+  return {
+    email: find("email"),
+    firstName: find("first_name"),
+    lastName: find("last_name"),
+    fullName: find("full_name"),
+    dateOfBirth: find("date_of_birth"),
+    postcode: find("postcode"),
+    country: find("country"),
+    phones: columns.flatMap((column, index) => (column.role === "phone" ? [index] : [])),
+    key,
+    categoryBits,
+    width,
+  };
+}
+
+export interface TallyProblem {
+  line: number;
+  message: string;
+}
+
+/** A tally as plain data (typed arrays and strings), to hand from a worker to the main thread. */
+export interface TallyData {
+  keys: KeySetData;
+  jurisdiction: Uint16Array;
+  categories: Uint32Array;
+  codes: string[];
+  rows: number;
+  rowsWithoutIdentity: number;
+}
+
+const encoder = new TextEncoder();
+
+export class Tally {
+  readonly keys = new KeySet(1 << 16);
+  jurisdiction = new Uint16Array(1 << 16);
+  categories = new Uint32Array(1 << 16);
+  readonly codes: string[] = [UNKNOWN];
+  private readonly codeIndex = new Map<string, number>([[UNKNOWN, 0]]);
+  rows = 0;
+  rowsWithoutIdentity = 0;
+  private scratch = new Uint8Array(1024);
+  private length = 0;
+
+  constructor(public onProblem: (problem: TallyProblem) => void) {}
+
+  codeOf(code: string): number {
+    let index = this.codeIndex.get(code);
+    if (index === undefined) {
+      index = this.codes.length;
+      this.codes.push(code);
+      this.codeIndex.set(code, index);
+    }
+    return index;
+  }
+
+  private ensurePerson(index: number): void {
+    if (index < this.jurisdiction.length) return;
+    const jurisdiction = new Uint16Array(this.jurisdiction.length * 2);
+    jurisdiction.set(this.jurisdiction);
+    this.jurisdiction = jurisdiction;
+    const categories = new Uint32Array(this.categories.length * 2);
+    categories.set(this.categories);
+    this.categories = categories;
+  }
+
+  private room(extra: number): void {
+    if (this.length + extra <= this.scratch.length) return;
+    let size = this.scratch.length * 2;
+    while (this.length + extra > size) size *= 2;
+    const bigger = new Uint8Array(size);
+    bigger.set(this.scratch.subarray(0, this.length));
+    this.scratch = bigger;
+  }
+
+  private appendByte(byte: number): void {
+    this.room(1);
+    this.scratch[this.length++] = byte;
+  }
+
+  /**
+   * Appends a field to the key being built: trimmed, case-folded (`fold` 1 lower, 2 upper), without spaces
+   * when `squeeze`. ASCII is folded byte by byte; other text goes through toLowerCase/toUpperCase.
+   */
+  private appendField(row: CsvRow, index: number, fold: 0 | 1 | 2, squeeze: boolean): boolean {
+    if (index < 0 || index >= row.count) return false;
+    let start = row.starts[index] ?? 0;
+    let end = row.ends[index] ?? 0;
+    const bytes = row.bytes;
+    while (start < end && (bytes[start] === 0x20 || bytes[start] === 0x09)) start++;
+    while (end > start && (bytes[end - 1] === 0x20 || bytes[end - 1] === 0x09)) end--;
+    if (start === end) return false;
+    if (row.escaped[index] === 0) {
+      // ASCII, folded byte by byte in one pass; anything else goes the slow way below.
+      this.room(end - start);
+      const scratch = this.scratch;
+      const mark = this.length;
+      let length = mark;
+      let ascii = true;
+      for (let at = start; at < end; at++) {
+        let byte = bytes[at] ?? 0;
+        if (byte >= 0x80) {
+          ascii = false;
+          break;
+        }
+        if (squeeze && (byte === 0x20 || byte === 0x09)) continue;
+        if (fold === 1 && byte >= 0x41 && byte <= 0x5a) byte += 0x20;
+        else if (fold === 2 && byte >= 0x61 && byte <= 0x7a) byte -= 0x20;
+        scratch[length++] = byte;
+      }
+      if (ascii) {
+        this.length = length;
+        return true;
+      }
+      this.length = mark;
+    }
+    let text = fieldText(row, index).trim();
+    text = fold === 1 ? text.toLowerCase() : fold === 2 ? text.toUpperCase() : text;
+    if (squeeze) text = text.replace(/\s+/g, "");
+    const encoded = encoder.encode(text);
+    this.room(encoded.length);
+    this.scratch.set(encoded, this.length);
+    this.length += encoded.length;
+    return encoded.length > 0;
+  }
+
+  private jurisdictionOf(row: CsvRow, plan: FilePlan): string | null {
+    if (plan.postcode >= 0 && fieldFilled(row, plan.postcode)) {
+      const found = postcodeJurisdiction(fieldText(row, plan.postcode));
+      if (found !== null) return found;
+    }
+    if (plan.country >= 0 && fieldFilled(row, plan.country)) {
+      const found = countryJurisdiction(fieldText(row, plan.country));
+      if (found !== null) return found;
+    }
+    for (const phone of plan.phones)
+      if (fieldFilled(row, phone)) {
+        const found = phoneJurisdiction(fieldText(row, phone));
+        if (found !== null) return found;
+      }
+    return null;
+  }
+
+  /** Counts one row. `file` and the row's offset name it uniquely in the whole input. */
+  count(row: CsvRow, plan: FilePlan, file: string): void {
+    this.rows++;
+    if (row.count !== plan.width)
+      this.onProblem({
+        line: row.line,
+        message: `${String(row.count)} fields where the header has ${String(plan.width)}`,
+      });
+    this.length = 0;
+    let identified: boolean;
+    if (plan.key >= 0) identified = this.appendField(row, plan.key, 0, false);
+    else {
+      this.appendByte(0x65); // "e"
+      identified = this.appendField(row, plan.email, 1, false);
+      if (!identified) {
+        this.length = 0;
+        this.appendByte(0x6e); // "n"
+        const named =
+          plan.fullName >= 0
+            ? this.appendField(row, plan.fullName, 1, false)
+            : this.appendField(row, plan.firstName, 1, false);
+        this.appendByte(0x1f);
+        const surnamed = this.appendField(row, plan.lastName, 1, false);
+        this.appendByte(0x1f);
+        const born = this.appendField(row, plan.dateOfBirth, 0, false);
+        this.appendByte(0x1f);
+        const placed = this.appendField(row, plan.postcode, 2, true);
+        identified = (named || surnamed) && (born || placed);
+      }
+    }
+    if (!identified) {
+      // Nobody identifiable: a person of their own (never dropped), counted apart.
+      this.rowsWithoutIdentity++;
+      this.length = 0;
+      this.appendByte(0x72); // "r"
+      for (const byte of encoder.encode(`${file}@${String(row.offset)}`)) this.appendByte(byte);
+    }
+    const person = this.keys.intern(this.scratch, 0, this.length);
+    if (this.keys.lastWasNew) this.ensurePerson(person);
+    // Where they live: from the first row that says.
+    if (this.jurisdiction[person] === 0) {
+      const found = this.jurisdictionOf(row, plan);
+      if (found !== null) this.jurisdiction[person] = this.codeOf(found);
+    }
+    // What of theirs.
+    let bits = 0;
+    const bitsOf = plan.categoryBits;
+    const width = Math.min(row.count, bitsOf.length);
+    for (let index = 0; index < width; index++) {
+      const bit = bitsOf[index] ?? 0;
+      if (bit !== 0 && (bits & bit) === 0 && fieldFilled(row, index)) bits |= bit;
+    }
+    this.categories[person] = (this.categories[person] ?? 0) | bits;
+  }
+
+  /** This tally as plain data (the arrays are trimmed copies, transferable). */
+  data(): TallyData {
+    const people = this.keys.size;
+    return {
+      keys: this.keys.data(),
+      jurisdiction: this.jurisdiction.slice(0, people),
+      categories: this.categories.slice(0, people),
+      codes: [...this.codes],
+      rows: this.rows,
+      rowsWithoutIdentity: this.rowsWithoutIdentity,
+    };
+  }
+
+  /**
+   * Adds another tally of rows that come after this one's: its people join (a person already here keeps
+   * their jurisdiction unless it is unknown) and their data categories are merged.
+   */
+  absorb(other: TallyData): void {
+    const { arena, offsets, lengths, size } = other.keys;
+    const codeMap = other.codes.map((code) => this.codeOf(code));
+    for (let index = 0; index < size; index++) {
+      const offset = offsets[index] ?? 0;
+      const person = this.keys.intern(arena, offset, offset + (lengths[index] ?? 0));
+      if (this.keys.lastWasNew) this.ensurePerson(person);
+      if (this.jurisdiction[person] === 0)
+        this.jurisdiction[person] = codeMap[other.jurisdiction[index] ?? 0] ?? 0;
+      this.categories[person] = (this.categories[person] ?? 0) | (other.categories[index] ?? 0);
+    }
+    this.rows += other.rows;
+    this.rowsWithoutIdentity += other.rowsWithoutIdentity;
+  }
+}
