@@ -28,16 +28,15 @@
  * The peers implement the same identity and attribution rules as dpdesk (see bench/impact-data.ts) but are told
  * exactly which country spellings the generator uses; dpdesk is not.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createReadStream, existsSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { DuckDBInstance, version as duckdbVersion, type DuckDBConnection } from "@duckdb/node-api";
 import { parse } from "csv-parse";
 import {
   attribute,
@@ -446,6 +445,39 @@ people AS (
 SELECT jurisdiction, count(*) AS subjects FROM people GROUP BY jurisdiction`;
 }
 
+/** The part of @duckdb/node-api used here (it is installed apart, in bench/peers: see loadDuckDb). */
+interface DuckDBConnection {
+  run(sql: string): Promise<unknown>;
+  runAndReadAll(sql: string): Promise<{ getRows(): unknown[][] }>;
+  closeSync(): void;
+}
+interface DuckDbModule {
+  DuckDBInstance: {
+    create: (path: string) => Promise<{ connect(): Promise<DuckDBConnection>; closeSync(): void }>;
+  };
+  version: () => string;
+}
+
+/**
+ * DuckDB, from bench/peers (installed there on first use). It is not a devDependency: the registry holds its
+ * native bindings for some platforms only, and `npm ci` refuses a lock file that lacks the others.
+ */
+async function loadDuckDb(): Promise<DuckDbModule> {
+  const peers = join(here, "peers");
+  const resolve = () => createRequire(join(peers, "package.json")).resolve("@duckdb/node-api");
+  let entry: string;
+  try {
+    entry = resolve();
+  } catch {
+    process.stderr.write("Installing DuckDB for the benchmark into bench/peers (once)...\n");
+    execFileSync("npm", ["install", "--prefix", peers, "--no-audit", "--no-fund", "--no-package-lock"], {
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    entry = resolve();
+  }
+  return (await import(pathToFileURL(entry).href)) as DuckDbModule;
+}
+
 async function duckdbCounts(connection: DuckDBConnection, sql: string): Promise<Counts> {
   const reader = await connection.runAndReadAll(sql);
   const byJurisdiction: Record<string, number> = {};
@@ -621,6 +653,7 @@ async function main(): Promise<number> {
 
     // DuckDB before csv-parse: the garbage of the csv-parse runs (a Set of every person) would otherwise be
     // collected by V8's helper threads during the DuckDB runs, on the same cores.
+    const { DuckDBInstance, version: duckdbVersion } = await loadDuckDb();
     const instanceStarted = performance.now();
     const instance = await DuckDBInstance.create(":memory:");
     const connection = await instance.connect();

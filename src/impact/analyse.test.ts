@@ -132,4 +132,30 @@ describe("dpdesk impact: the analysis", () => {
     expect(result.subjects).toBe(2);
     expect(result.problems).toEqual([]);
   });
+
+  it("reads JSON Lines (nested objects as dotted keys, gzip too), reporting lines that are not objects", async () => {
+    const records = [
+      { email: "ann@example.org", address: { postcode: "IM1 1AA" }, religion: "Methodist" },
+      { email: "ANN@example.org ", address: { postcode: "IM1 1AA" } },
+      "not an object",
+      { email: "bob@example.je", country: "Jersey", tags: ["a", "b"] },
+    ];
+    const text = `${records.map((record) => JSON.stringify(record)).join("\n")}\n{broken\n`;
+    for (const [name, content] of [
+      ["people.jsonl", text],
+      ["people.ndjson.gz", gzipSync(Buffer.from(text))],
+    ] as const) {
+      const result = await analyseFiles([await file(name, content)], { maxErrors: 100 });
+      expect(result.files[0]?.format).toMatch(/^JSON Lines/);
+      expect(result.rows).toBe(3);
+      expect(result.subjects).toBe(2);
+      expect(result.subjectsByJurisdiction).toMatchObject({ IM: 1, JE: 1 });
+      expect(result.categories.religious_or_philosophical_beliefs).toBe(1);
+      expect(result.columns.map((column) => column.name)).toContain("address.postcode");
+      expect(result.problems.map((problem) => [problem.line, problem.message.slice(0, 18)])).toEqual([
+        [3, "not a JSON object"],
+        [5, "not valid JSON (Ex"],
+      ]);
+    }
+  });
 });

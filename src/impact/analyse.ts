@@ -12,6 +12,7 @@ import { open, stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { basename } from "node:path";
 import { Worker } from "node:worker_threads";
+import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
 import { dataCategories, type DataCategory } from "../law/vocabulary.js";
 import { CsvScanner, fieldText, sniffDelimiter, utf8SafeEnd, type CsvRow } from "./csv-scanner.js";
@@ -72,6 +73,7 @@ export class ImpactInputError extends Error {
 const SAMPLE_ROWS = 2_000;
 const MAX_FIELD_BYTES = 1 << 20;
 const CHUNK = 4 * 1024 * 1024;
+const encoder = new TextEncoder();
 
 /** A copy of a row that outlives its callback (the sampled rows are classified first, then counted). */
 function copyRow(row: CsvRow): CsvRow {
@@ -132,6 +134,20 @@ function textKind(head: Uint8Array, path: string): "csv" | "jsonl" {
   let at = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   while (at < head.length && (head[at] === 0x20 || head[at] === 0x0a || head[at] === 0x0d)) at++;
   return head[at] === 0x7b ? "jsonl" : "csv";
+}
+
+/** A JSON object with nested objects spread out as dotted keys ({"address": {"postcode": …}} → address.postcode). */
+function flatten(
+  record: Record<string, unknown>,
+  prefix = "",
+  into: Record<string, unknown> = {},
+): Record<string, unknown> {
+  for (const [key, value] of Object.entries(record)) {
+    if (value !== null && typeof value === "object" && !Array.isArray(value))
+      flatten(value as Record<string, unknown>, `${prefix}${key}.`, into);
+    else into[`${prefix}${key}`] = value;
+  }
+  return into;
 }
 
 /** The header and the first rows of a file, read from its start: enough to classify its columns. */
@@ -316,9 +332,20 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
     const format = await detectFormat(path);
     const name = basename(path);
     fileName = name;
-    if (!format.gzip && textKind(format.head, path) === "jsonl")
-      throw new ImpactInputError(`${path}: JSON Lines is not read yet; give the data as CSV or TSV`);
     const rowsBefore = tally.rows;
+    const jsonLines =
+      /\.(jsonl|ndjson)(\.gz)?$/i.test(name) || (!format.gzip && textKind(format.head, path) === "jsonl");
+    if (jsonLines) {
+      await countJsonLines(path, name, format.gzip);
+      result.files.push({
+        file: name,
+        bytes: format.bytes,
+        rows: tally.rows - rowsBefore,
+        format: `JSON Lines${format.gzip ? ", gzip" : ""}`,
+      });
+      if (tally.rows === rowsBefore) addProblem({ file: name, line: null, message: "no records" });
+      continue;
+    }
     let delimiter: number;
     const parallel = !format.gzip && workers > 1 && format.bytes >= parallelFrom;
     const counted = parallel ? await countInParallel(path, name, format.bytes, workers) : null;
@@ -331,6 +358,135 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
       format: `${delimiter === 0x09 ? "TSV" : `CSV (${String.fromCharCode(delimiter)})`}${format.gzip ? ", gzip" : ""}`,
     });
     if (tally.rows === rowsBefore) addProblem({ file: name, line: null, message: "a header but no rows" });
+  }
+
+  /**
+   * Counts a JSON Lines file (one object per line): the keys of the first objects are its columns; each
+   * object's values are laid out as a row's fields (objects and arrays as their JSON) and counted as a row.
+   */
+  async function countJsonLines(path: string, name: string, gzip: boolean): Promise<void> {
+    const stream = createReadStream(path, { highWaterMark: CHUNK });
+    const lines = createInterface({
+      input: gzip ? stream.pipe(createGunzip()) : stream,
+      crlfDelay: Infinity,
+    });
+    const records: { line: number; record: Record<string, unknown> }[] = [];
+    // Set once the first records have been classified.
+    const state: { header: string[] | null; plan: FilePlan | null } = { header: null, plan: null };
+    const reported = new Set<string>();
+    const row: CsvRow = {
+      bytes: new Uint8Array(4096),
+      starts: new Int32Array(0),
+      ends: new Int32Array(0),
+      escaped: new Uint8Array(0),
+      count: 0,
+      line: 0,
+      offset: 0,
+    };
+    const count = (line: number, record: Record<string, unknown>, columns: string[], filePlan: FilePlan) => {
+      for (const key of Object.keys(record))
+        if (!columns.includes(key) && !reported.has(key)) {
+          reported.add(key);
+          addProblem({
+            file: name,
+            line,
+            message: `the key "${key}" first appears here, after the columns were classified: it is not analysed`,
+          });
+        }
+      let used = 0;
+      for (const [index, key] of columns.entries()) {
+        const value = record[key];
+        // Numbers, booleans, arrays as their JSON.
+        const text =
+          value === undefined || value === null
+            ? ""
+            : typeof value === "string"
+              ? value
+              : JSON.stringify(value);
+        if (row.bytes.length - used < text.length * 3) {
+          const bigger = new Uint8Array(Math.max(row.bytes.length * 2, used + text.length * 3));
+          bigger.set(row.bytes.subarray(0, used));
+          row.bytes = bigger;
+        }
+        row.starts[index] = used;
+        used += encoder.encodeInto(text, row.bytes.subarray(used)).written;
+        row.ends[index] = used;
+      }
+      row.count = columns.length;
+      row.line = line;
+      row.offset = line;
+      tally.count(row, filePlan, name);
+    };
+    const start = () => {
+      const header = [...new Set(records.flatMap((entry) => Object.keys(entry.record)))];
+      state.header = header;
+      if (header.length === 0) throw new ImpactInputError(`${path}: the records have no keys`);
+      row.starts = new Int32Array(header.length);
+      row.ends = new Int32Array(header.length);
+      row.escaped = new Uint8Array(header.length);
+      const columns = header;
+      const sample = records.map((entry) => {
+        let used = 0;
+        const bytes: number[] = [];
+        const starts = new Int32Array(columns.length);
+        const ends = new Int32Array(columns.length);
+        for (const [index, key] of columns.entries()) {
+          const value = entry.record[key];
+          const text =
+            value === undefined || value === null
+              ? ""
+              : typeof value === "string"
+                ? value
+                : JSON.stringify(value);
+          starts[index] = used;
+          for (const byte of encoder.encode(text)) bytes.push(byte);
+          used = bytes.length;
+          ends[index] = used;
+        }
+        return {
+          bytes: Uint8Array.from(bytes),
+          starts,
+          ends,
+          escaped: new Uint8Array(columns.length),
+          count: columns.length,
+          line: entry.line,
+          offset: entry.line,
+        };
+      });
+      const classified = classify(
+        { header: columns, sample, delimiter: 0x2c, dataOffset: 0, dataLine: 1 },
+        options.key,
+        name,
+      );
+      state.plan = classified.plan;
+      for (const [index, column] of classified.columns.entries())
+        result.columns.push({ ...column, file: name, name: columns[index] ?? "" });
+      for (const entry of records) count(entry.line, entry.record, columns, classified.plan);
+      records.length = 0;
+    };
+    let number = 0;
+    for await (const text of lines) {
+      number++;
+      if (text.trim() === "") continue;
+      let record: unknown;
+      try {
+        record = JSON.parse(text);
+      } catch (error) {
+        addProblem({ file: name, line: number, message: `not valid JSON (${(error as Error).message})` });
+        continue;
+      }
+      if (record === null || typeof record !== "object" || Array.isArray(record)) {
+        addProblem({ file: name, line: number, message: "not a JSON object" });
+        continue;
+      }
+      const flat = flatten(record as Record<string, unknown>);
+      if (state.plan !== null && state.header !== null) count(number, flat, state.header, state.plan);
+      else {
+        records.push({ line: number, record: flat });
+        if (records.length >= SAMPLE_ROWS) start();
+      }
+    }
+    if (state.plan === null && records.length > 0) start();
   }
 
   /** Counts a plain file in worker threads; null when the ranges do not join up (then read it in one go). */
