@@ -140,7 +140,6 @@ if (parentPort !== null) {
       : [
           data.keys.arena.buffer as ArrayBuffer,
           data.keys.offsets.buffer as ArrayBuffer,
-          data.keys.lengths.buffer as ArrayBuffer,
           data.jurisdiction.buffer as ArrayBuffer,
           data.categories.buffer as ArrayBuffer,
         ],

@@ -60,7 +60,7 @@ export interface TallyProblem {
 /** A tally as plain data (typed arrays and strings), to hand from a worker to the main thread. */
 export interface TallyData {
   keys: KeySetData;
-  jurisdiction: Uint16Array;
+  jurisdiction: Uint8Array;
   categories: Uint32Array;
   codes: string[];
   rows: number;
@@ -71,7 +71,7 @@ const encoder = new TextEncoder();
 
 export class Tally {
   readonly keys = new KeySet(1 << 16);
-  jurisdiction = new Uint16Array(1 << 16);
+  jurisdiction = new Uint8Array(1 << 16);
   categories = new Uint32Array(1 << 16);
   readonly codes: string[] = [UNKNOWN];
   private readonly codeIndex = new Map<string, number>([[UNKNOWN, 0]]);
@@ -82,9 +82,11 @@ export class Tally {
 
   constructor(public onProblem: (problem: TallyProblem) => void) {}
 
+  /** The index of a jurisdiction code (ISO 3166-1 has 249 codes: with "unknown" they fit in a byte). */
   codeOf(code: string): number {
     let index = this.codeIndex.get(code);
     if (index === undefined) {
+      if (this.codes.length > 255) throw new Error(`more than 255 jurisdiction codes (at ${code})`);
       index = this.codes.length;
       this.codes.push(code);
       this.codeIndex.set(code, index);
@@ -92,12 +94,16 @@ export class Tally {
     return index;
   }
 
-  private ensurePerson(index: number): void {
+  /** Room for person `index` (`exact`: just that much, when the final count is known). */
+  private ensurePerson(index: number, exact = false): void {
     if (index < this.jurisdiction.length) return;
-    const jurisdiction = new Uint16Array(this.jurisdiction.length * 2);
+    const size = exact
+      ? index + 1
+      : Math.max(index + 1, this.jurisdiction.length + (this.jurisdiction.length >> 1));
+    const jurisdiction = new Uint8Array(size);
     jurisdiction.set(this.jurisdiction);
     this.jurisdiction = jurisdiction;
-    const categories = new Uint32Array(this.categories.length * 2);
+    const categories = new Uint32Array(size);
     categories.set(this.categories);
     this.categories = categories;
   }
@@ -234,13 +240,13 @@ export class Tally {
     this.categories[person] = (this.categories[person] ?? 0) | bits;
   }
 
-  /** This tally as plain data (the arrays are trimmed copies, transferable). */
+  /** This tally as plain data: views of its arrays, to transfer (the tally is not used after). */
   data(): TallyData {
     const people = this.keys.size;
     return {
       keys: this.keys.data(),
-      jurisdiction: this.jurisdiction.slice(0, people),
-      categories: this.categories.slice(0, people),
+      jurisdiction: this.jurisdiction.subarray(0, people),
+      categories: this.categories.subarray(0, people),
       codes: [...this.codes],
       rows: this.rows,
       rowsWithoutIdentity: this.rowsWithoutIdentity,
@@ -252,11 +258,14 @@ export class Tally {
    * their jurisdiction unless it is unknown) and their data categories are merged.
    */
   absorb(other: TallyData): void {
-    const { arena, offsets, lengths, size } = other.keys;
+    const { arena, offsets, size } = other.keys;
+    this.keys.reserve(size, arena.length);
+    this.ensurePerson(this.keys.size + size - 1, true);
     const codeMap = other.codes.map((code) => this.codeOf(code));
     for (let index = 0; index < size; index++) {
       const offset = offsets[index] ?? 0;
-      const person = this.keys.intern(arena, offset, offset + (lengths[index] ?? 0));
+      const end = index + 1 < size ? (offsets[index + 1] ?? 0) : arena.length;
+      const person = this.keys.intern(arena, offset, end);
       if (this.keys.lastWasNew) this.ensurePerson(person);
       if (this.jurisdiction[person] === 0)
         this.jurisdiction[person] = codeMap[other.jurisdiction[index] ?? 0] ?? 0;
