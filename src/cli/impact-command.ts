@@ -29,6 +29,8 @@ export function printImpact(result: ImpactResult, seconds: number): string {
     lines.push(`  ${file.file}: ${file.format}, ${number.format(file.rows)} rows`);
   lines.push("");
   lines.push(`People: ${number.format(result.subjects)}, told apart by ${result.identity}`);
+  if (result.emptyRows > 0)
+    lines.push(`  ${number.format(result.emptyRows)} empty rows (only delimiters) were skipped`);
   if (result.rowsWithoutIdentity > 0)
     lines.push(
       `  ${number.format(result.rowsWithoutIdentity)} rows name nobody identifiable: each is counted as a person of its own`,

@@ -1,5 +1,5 @@
 // Impact analysis end to end on small messy files whose answer is known by hand.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -157,5 +157,33 @@ describe("dpdesk impact: the analysis", () => {
         [5, "not valid JSON (Ex"],
       ]);
     }
+  });
+
+  it("reads what spreadsheets and real exports leave: next of kin, empty rows, unnamed columns, same names", async () => {
+    const nok = await file(
+      "nok.csv",
+      "Member ID,Next of Kin Email,Email,Postcode,,\r\n1,mum@example.org,ann@example.org,IM1 1AA\r\n2,mum@example.org,bob@example.org,JE2 3AB\r\n,,,,,\r\n,,,\r\n",
+    );
+    const result = await analyseFiles([nok], { maxErrors: 100 });
+    expect(result.subjects).toBe(2); // the siblings share a next of kin, not an identity
+    expect(result.emptyRows).toBe(2);
+    expect(result.problems).toEqual([]); // rows without the unnamed trailing columns are whole
+    expect(result.columns.map((column) => column.name)).toContain("(column 5, no name)");
+
+    await mkdir(join(dir, "a"), { recursive: true });
+    await mkdir(join(dir, "b"), { recursive: true });
+    const calls = ["Phone\n01624 612345\n", "Phone\n01534 712345\n"];
+    const [one, two] = [join(dir, "a", "calls.csv"), join(dir, "b", "calls.csv")];
+    await writeFile(one, calls[0] ?? "");
+    await writeFile(two, calls[1] ?? "");
+    const both = await analyseFiles([one, two], { maxErrors: 100 });
+    expect(both.subjects).toBe(2); // rows with no identity, told apart by file even with the same name
+    expect(both.subjectsByJurisdiction).toMatchObject({ IM: 1, JE: 1 });
+
+    const keyed = await file(
+      "keyed-case.csv",
+      "Employee ID,Postcode\nE001,IM1 1AA\ne001,IM1 1AA\nE002,JE2 3AB\n",
+    );
+    expect((await analyseFiles([keyed], { key: "employee id", maxErrors: 100 })).subjects).toBe(2);
   });
 });

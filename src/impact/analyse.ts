@@ -15,7 +15,14 @@ import { Worker } from "node:worker_threads";
 import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
 import { dataCategories, type DataCategory } from "../law/vocabulary.js";
-import { CsvScanner, fieldText, sniffDelimiter, utf8SafeEnd, type CsvRow } from "./csv-scanner.js";
+import {
+  CsvScanner,
+  fieldText,
+  sniffDelimiter,
+  sniffLineEnd,
+  utf8SafeEnd,
+  type CsvRow,
+} from "./csv-scanner.js";
 import { classifyColumn, type ColumnClass } from "./detectors.js";
 import { countRange, type RangeResult, type RangeTask, type WorkerMessage } from "./impact-worker.js";
 import { planColumns, Tally, UNKNOWN, type FilePlan, type TallyProblem } from "./tally.js";
@@ -61,6 +68,8 @@ export interface ImpactResult {
   categories: Partial<Record<DataCategory, number>>;
   /** People with no e-mail, name or key: each counted as a person of their own. */
   rowsWithoutIdentity: number;
+  /** Rows with nothing in any field (",,,", as spreadsheets leave): not counted. */
+  emptyRows: number;
   identity: string;
   problems: ImpactProblem[];
 }
@@ -153,6 +162,7 @@ function flatten(
 /** The header and the first rows of a file, read from its start: enough to classify its columns. */
 interface FileHead {
   header: string[];
+  lineEnd?: number;
   sample: CsvRow[];
   delimiter: number;
   /** Where the first data row starts, and its line; the file's size when there is none. */
@@ -165,12 +175,20 @@ function classify(
   key: string | undefined,
   file: string,
 ): { plan: FilePlan; columns: ColumnClass[] } {
-  const columns = head.header.map((column, index) =>
-    classifyColumn(
+  const columns = head.header.map((column, index) => {
+    const found = classifyColumn(
       column,
       head.sample.map((row) => fieldText(row, index)).filter((value) => value.trim() !== ""),
-    ),
-  );
+    );
+    // Someone else's details (next of kin, an emergency contact) are data about the person, not who they are.
+    return someoneElse.test(column) && found.role !== "other"
+      ? {
+          ...found,
+          role: "other" as const,
+          reason: `${found.reason} It is about someone else, so it does not identify the person.`,
+        }
+      : found;
+  });
   let keyIndex = -1;
   if (key !== undefined) {
     keyIndex = head.header.findIndex((name) => name.trim().toLowerCase() === key.trim().toLowerCase());
@@ -179,7 +197,7 @@ function classify(
         `${file}: --key ${key}: no such column (the columns are: ${head.header.join(", ")})`,
       );
   }
-  return { plan: planColumns(columns, keyIndex, head.header.length), columns };
+  return { plan: planColumns(columns, keyIndex, head.header), columns };
 }
 
 /** Reads a plain file's header and first rows. */
@@ -198,6 +216,7 @@ async function readHead(path: string, size: number): Promise<FileHead | null> {
       const bytes = buffer.subarray(0, bytesRead);
       scanner ??= new CsvScanner({
         delimiter: sniffDelimiter(bytes),
+        lineEnd: sniffLineEnd(bytes),
         maxFieldBytes: MAX_FIELD_BYTES,
         onRow: (row) => {
           if (found.done) return;
@@ -220,6 +239,7 @@ async function readHead(path: string, size: number): Promise<FileHead | null> {
       header,
       sample,
       delimiter: sniffDelimiter(await firstBytes(handle)),
+      lineEnd: sniffLineEnd(await firstBytes(handle)),
       dataOffset: first?.offset ?? size,
       dataLine: first?.line ?? 2,
     };
@@ -301,12 +321,24 @@ export function emptyResult(key: string | undefined): ImpactResult {
     columns: [],
     categories: {},
     rowsWithoutIdentity: 0,
+    emptyRows: 0,
     identity:
       key === undefined
         ? "e-mail address (trimmed, case-folded), else name + date of birth + postcode"
         : `the column ${key}`,
     problems: [],
   };
+}
+
+const someoneElse = /\b(kin|emergency|guardian|parent|spouse|partner|referee|manager|mother|father|nok)\b/i;
+
+function columnName(header: readonly string[], index: number): string {
+  const name = header[index] ?? "";
+  return name === "" ? `(column ${String(index + 1)}, no name)` : name;
+}
+
+function describeProblem(problem: ImpactProblem): string {
+  return `${problem.file}${problem.line === null ? "" : `:${String(problem.line)}`}: ${problem.message}`;
 }
 
 /** The impact of a set of files, read as one population. */
@@ -317,7 +349,7 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
     result.problems.push(problem);
     if (result.problems.length > options.maxErrors)
       throw new ImpactInputError(
-        `more than ${String(options.maxErrors)} problems (the first: ${problem.file}${problem.line === null ? "" : `:${String(problem.line)}`}: ${result.problems[0]?.message ?? ""}); raise --max-errors to go on`,
+        `more than ${String(options.maxErrors)} problems (the first: ${describeProblem(result.problems[0] ?? problem)}); raise --max-errors to go on`,
       );
   };
   let fileName = "";
@@ -328,9 +360,13 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
   const workers = Math.max(1, options.workers ?? availableParallelism());
   const parallelFrom = options.parallelFrom ?? 16 * 1024 * 1024;
 
-  for (const path of paths) {
+  // Files are named by their base name, or by their path where two share one (rows are told apart by it).
+  const names = paths.map((path) =>
+    paths.filter((other) => basename(other) === basename(path)).length > 1 ? path : basename(path),
+  );
+  for (const [fileIndex, path] of paths.entries()) {
     const format = await detectFormat(path);
-    const name = basename(path);
+    const name = names[fileIndex] ?? path;
     fileName = name;
     const rowsBefore = tally.rows;
     const jsonLines =
@@ -460,7 +496,7 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
       );
       state.plan = classified.plan;
       for (const [index, column] of classified.columns.entries())
-        result.columns.push({ ...column, file: name, name: columns[index] ?? "" });
+        result.columns.push({ ...column, file: name, name: columnName(columns, index) });
       for (const entry of records) count(entry.line, entry.record, columns, classified.plan);
       records.length = 0;
     };
@@ -498,6 +534,7 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
   ): Promise<number | null> {
     const head = await readHead(path, size);
     if (head === null) throw new ImpactInputError(`${path}: no rows (not even a header)`);
+    if (head.lineEnd !== 0x0a) return null; // split points are found at LFs
     if (head.header.every((column) => column === ""))
       throw new ImpactInputError(`${path}: the first line (the header) is empty`);
     const { plan, columns } = classify(head, options.key, name);
@@ -551,7 +588,7 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
       tally = firstTally;
     } else tally.absorb(firstTally.data());
     for (const [index, column] of columns.entries())
-      result.columns.push({ ...column, file: name, name: head.header[index] ?? "" });
+      result.columns.push({ ...column, file: name, name: columnName(head.header, index) });
     let line = head.dataLine;
     for (const [index, part] of results.entries()) {
       const shift = index === 0 ? 0 : line - 1;
@@ -590,7 +627,7 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
       );
       state.plan = plan;
       for (const [index, column] of columns.entries())
-        result.columns.push({ ...column, file: name, name: header[index] ?? "" });
+        result.columns.push({ ...column, file: name, name: columnName(header, index) });
       for (const row of sample) tally.count(row, plan, name);
       sample.length = 0;
     };
@@ -600,6 +637,7 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
       delimiter = sniffDelimiter(first);
       return new CsvScanner({
         delimiter,
+        lineEnd: sniffLineEnd(first),
         maxFieldBytes: MAX_FIELD_BYTES,
         onRow: (row) => {
           if (checkUtf8) {
@@ -672,6 +710,7 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
   result.subjects = people;
   result.rows = tally.rows;
   result.rowsWithoutIdentity = tally.rowsWithoutIdentity;
+  result.emptyRows = tally.emptyRows;
   const byCode = new Float64Array(tally.codes.length);
   const byCategory = new Float64Array(dataCategories.length);
   for (let person = 0; person < people; person++) {

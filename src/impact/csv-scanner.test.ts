@@ -1,7 +1,7 @@
 // The CSV scanner against a plain reference reading of RFC 4180, on generated tables cut into random chunks.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CsvScanner, fieldText, sniffDelimiter, type CsvProblem } from "./csv-scanner.js";
+import { CsvScanner, fieldText, sniffDelimiter, sniffLineEnd, type CsvProblem } from "./csv-scanner.js";
 
 const encoder = new TextEncoder();
 
@@ -66,8 +66,19 @@ describe("the CSV scanner", () => {
   });
 
   it("reports an unclosed quote and a field over the limit, with their lines, and goes on", () => {
-    expect(scanAll('a,b\n"open,never closed\nmore').problems).toEqual([
-      { line: 2, message: "a quoted field is not closed before the end" },
+    // A stray quote is read as text, and the rows after it stay rows (nothing is swallowed).
+    const stray = scanAll('a,b\n"open,never closed\nmore,rows\nlast,one');
+    expect(stray.rows.map((row) => row.fields)).toEqual([
+      ["a", "b"],
+      ['"open', "never closed"],
+      ["more", "rows"],
+      ["last", "one"],
+    ]);
+    expect(stray.problems).toEqual([
+      {
+        line: 2,
+        message: "a quote opens field 1 but is not closed before the end: read as text to the field's end",
+      },
     ]);
     const long = scanAll(`a,b\nshort,${"x".repeat(50)}\nnext,row`, [10, 20, 30], 0x2c, 16);
     expect(long.problems).toEqual([
@@ -81,6 +92,42 @@ describe("the CSV scanner", () => {
     const { rows } = scanAll(`id,blob\n1,"${big}"\n2,small`, [1000, 4 << 20, 8 << 20], 0x2c, 16 << 20);
     expect(rows[1]?.fields[1]?.length).toBe(big.length);
     expect(rows[2]?.fields).toEqual(["2", "small"]);
+  });
+
+  it("gives up on a quote that runs past maxQuotedBytes without waiting for the end of the file", () => {
+    const text = `a,b\n1,"stray\n${"2,row\n".repeat(50)}`;
+    const rows: string[][] = [];
+    const scanner = new CsvScanner({
+      delimiter: 0x2c,
+      maxFieldBytes: 1024,
+      maxQuotedBytes: 64,
+      onRow: (row) => rows.push(Array.from({ length: row.count }, (_, i) => fieldText(row, i))),
+      onProblem: () => undefined,
+    });
+    scanner.push(encoder.encode(text)); // not final: the quote is given up on before end()
+    expect(rows.length).toBeGreaterThan(40);
+    expect(rows[1]).toEqual(["1", '"stray']);
+  });
+
+  it("reads files whose lines end in a lone CR", () => {
+    const text = "email,name\ra@example.org,Ann\rb@example.org,Bob\r";
+    expect(sniffLineEnd(encoder.encode(text))).toBe(0x0d);
+    const rows: string[][] = [];
+    const scanner = new CsvScanner({
+      delimiter: 0x2c,
+      maxFieldBytes: 1024,
+      lineEnd: 0x0d,
+      onRow: (row) => rows.push(Array.from({ length: row.count }, (_, i) => fieldText(row, i))),
+      onProblem: () => undefined,
+    });
+    scanner.push(encoder.encode(text));
+    scanner.end();
+    expect(rows).toEqual([
+      ["email", "name"],
+      ["a@example.org", "Ann"],
+      ["b@example.org", "Bob"],
+    ]);
+    expect(sniffLineEnd(encoder.encode("a\r\nb"))).toBe(0x0a);
   });
 
   it("sniffs the delimiter from the header line", () => {

@@ -65,6 +65,11 @@ export function utf8SafeEnd(bytes: Uint8Array): number {
   return bytes.length;
 }
 
+/** The line end of a file from its start: CR when it has lone CRs and no LF (old Mac files), else LF. */
+export function sniffLineEnd(head: Uint8Array): number {
+  return head.includes(LF) || !head.includes(CR) ? LF : CR;
+}
+
 /** The delimiter of a file from its first line: the most frequent of , tab ; | outside quotes. */
 export function sniffDelimiter(head: Uint8Array): number {
   const candidates = [0x2c, 0x09, 0x3b, 0x7c];
@@ -97,6 +102,10 @@ export interface CsvScannerOptions {
   startLine?: number;
   /** Whether the first bytes may begin with a byte-order mark (default true). */
   atFileStart?: boolean;
+  /** The line end: LF (default; CRLF too) or CR (see sniffLineEnd). */
+  lineEnd?: number;
+  /** How far a quoted field may run (default 16 MB) before its quote is taken to be a stray one. */
+  maxQuotedBytes?: number;
 }
 
 /** Feeds chunks of a file's bytes through `push`, then calls `end`. */
@@ -183,6 +192,10 @@ export class CsvScanner {
    */
   private scan(bytes: Uint8Array, from: number, final: boolean): number {
     const delimiter = this.options.delimiter;
+    // Line ends: LF (and CRLF), or a lone CR in files from old Macs.
+    const nl = this.options.lineEnd ?? LF;
+    const cr = nl === LF ? CR : -1;
+    const maxQuotedBytes = this.options.maxQuotedBytes ?? 16 * 1024 * 1024;
     const maxFieldBytes = this.options.maxFieldBytes;
     const length = bytes.length;
     let starts = this.starts;
@@ -194,6 +207,8 @@ export class CsvScanner {
       let lines = 0;
       if (this.rowProblems.length > 0) this.rowProblems.length = 0;
       let at = rowStart;
+      // A quote that opens a field but is never closed (or not within maxQuotedBytes) is read as text.
+      let literalQuoteAt = -1;
       // One field per turn, until the row's end (a return leaves an unfinished row for more bytes).
       for (;;) {
         if (count === starts.length) {
@@ -205,13 +220,14 @@ export class CsvScanner {
         let start = at;
         let end: number;
         let escaped = 0;
-        if (at < length && bytes[at] === QUOTE) {
+        if (at < length && bytes[at] === QUOTE && at !== literalQuoteAt) {
           // Quoted: up to the closing quote; "" is a quote; line breaks are part of the field.
           start = at + 1;
           let scan = start;
+          const linesBefore = lines;
           for (;;) {
             while (scan < length && bytes[scan] !== QUOTE) {
-              if (bytes[scan] === LF) lines++;
+              if (bytes[scan] === nl) lines++;
               scan++;
             }
             if (scan >= length) break;
@@ -227,33 +243,35 @@ export class CsvScanner {
             break;
           }
           if (scan >= length) {
-            if (!final) return rowStart; // unfinished: wait for more bytes
+            if (!final && length - start <= maxQuotedBytes) return rowStart; // unfinished: wait for more
+            // Never closed: the quote is read as text, and the rows after it as rows.
+            lines = linesBefore;
             this.rowProblems.push({
-              line: this.line,
-              message: "a quoted field is not closed before the end",
+              line: this.line + lines,
+              message: `a quote opens field ${String(count + 1)} but is not closed${final ? " before the end" : ` within ${String(Math.round(maxQuotedBytes / 1048576))} MB`}: read as text to the field's end`,
             });
-            end = length;
-            at = length;
+            literalQuoteAt = at;
+            continue;
           } else {
             end = scan;
             at = scan + 1;
             // Anything between the closing quote and the delimiter is kept out, but reported.
-            if (at < length && bytes[at] !== delimiter && bytes[at] !== LF && bytes[at] !== CR) {
+            if (at < length && bytes[at] !== delimiter && bytes[at] !== nl && bytes[at] !== cr) {
               this.rowProblems.push({
                 line: this.line + lines,
                 message: "text after a closing quote in a field (a stray quote?)",
               });
-              while (at < length && bytes[at] !== delimiter && bytes[at] !== LF) at++;
+              while (at < length && bytes[at] !== delimiter && bytes[at] !== nl) at++;
             }
           }
         } else {
           while (at < length) {
             const byte = bytes[at];
-            if (byte === delimiter || byte === LF) break;
+            if (byte === delimiter || byte === nl) break;
             at++;
           }
           end = at;
-          if (end > start && bytes[end - 1] === CR && (at >= length || bytes[at] === LF)) end--;
+          if (end > start && bytes[end - 1] === cr && (at >= length || bytes[at] === nl)) end--;
         }
         if (end - start > maxFieldBytes) {
           this.rowProblems.push({
@@ -275,12 +293,12 @@ export class CsvScanner {
           at++;
           continue;
         }
-        if (byte === CR) {
+        if (byte === cr) {
           // Only after a quoted field (an unquoted one keeps its CR and drops it above): CRLF or a lone CR.
           if (at + 1 >= length && !final) return rowStart;
           at++;
-          if (at < length && bytes[at] === LF) at++;
-        } else at++; // LF
+          if (at < length && bytes[at] === nl) at++;
+        } else at++; // the line end
         break;
       }
       for (const problem of this.rowProblems) this.options.onProblem(problem);

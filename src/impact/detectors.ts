@@ -1113,8 +1113,13 @@ const countryCacheLimit = 10_000;
 export function countryJurisdiction(raw: string): string | null {
   const cached = countryCache.get(raw);
   if (cached !== undefined) return cached;
-  // "N/A", "NA", "n.a." mean "not applicable" in exports far more often than Namibia (NA).
-  const code = /^\s*n\W?a\W?\s*$/i.test(raw) ? null : lookUpCountry(raw);
+  // In UK exports "N/A" / "NA" mean "not applicable" far more often than Namibia, "NI" is Northern Ireland
+  // rather than Nicaragua, and "CI" the Channel Islands (Jersey or Guernsey: unknown), not Côte d'Ivoire.
+  const code = /^\s*(n\W?a|c\W?i)\W?\s*$/i.test(raw)
+    ? null
+    : /^\s*n\W?\s?i\W?\s*$/i.test(raw)
+      ? "GB"
+      : lookUpCountry(raw);
   if (countryCache.size >= countryCacheLimit) countryCache.clear();
   countryCache.set(raw, code);
   return code;

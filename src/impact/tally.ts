@@ -29,9 +29,18 @@ export interface FilePlan {
   key: number;
   categoryBits: Uint32Array;
   width: number;
+  /** The header without its trailing unnamed columns (spreadsheets add them): rows this wide are whole too. */
+  minWidth: number;
 }
 
-export function planColumns(columns: readonly ColumnClass[], key: number, width: number): FilePlan {
+export function planColumns(
+  columns: readonly ColumnClass[],
+  key: number,
+  header: readonly string[],
+): FilePlan {
+  const width = header.length;
+  let minWidth = width;
+  while (minWidth > 1 && (header[minWidth - 1] ?? "") === "") minWidth--;
   const find = (role: ColumnClass["role"]) => columns.findIndex((column) => column.role === role);
   const categoryBits = new Uint32Array(columns.length);
   columns.forEach((column, index) => {
@@ -49,6 +58,7 @@ export function planColumns(columns: readonly ColumnClass[], key: number, width:
     key,
     categoryBits,
     width,
+    minWidth,
   };
 }
 
@@ -65,6 +75,7 @@ export interface TallyData {
   codes: string[];
   rows: number;
   rowsWithoutIdentity: number;
+  emptyRows: number;
 }
 
 const encoder = new TextEncoder();
@@ -77,6 +88,8 @@ export class Tally {
   private readonly codeIndex = new Map<string, number>([[UNKNOWN, 0]]);
   rows = 0;
   rowsWithoutIdentity = 0;
+  /** Rows with nothing in any field (",,,"), not counted as rows. */
+  emptyRows = 0;
   private scratch = new Uint8Array(1024);
   private length = 0;
 
@@ -187,15 +200,22 @@ export class Tally {
 
   /** Counts one row. `file` and the row's offset name it uniquely in the whole input. */
   count(row: CsvRow, plan: FilePlan, file: string): void {
+    let filled = false;
+    for (let index = 0; index < row.count && !filled; index++) filled = fieldFilled(row, index);
+    if (!filled) {
+      this.emptyRows++;
+      return;
+    }
     this.rows++;
-    if (row.count !== plan.width)
+    if (row.count !== plan.width && (row.count < plan.minWidth || row.count > plan.width))
       this.onProblem({
         line: row.line,
         message: `${String(row.count)} fields where the header has ${String(plan.width)}`,
       });
     this.length = 0;
     let identified: boolean;
-    if (plan.key >= 0) identified = this.appendField(row, plan.key, 0, false);
+    if (plan.key >= 0)
+      identified = this.appendField(row, plan.key, 1, false); // E001 and e001 are one person
     else {
       this.appendByte(0x65); // "e"
       identified = this.appendField(row, plan.email, 1, false);
@@ -250,6 +270,7 @@ export class Tally {
       codes: [...this.codes],
       rows: this.rows,
       rowsWithoutIdentity: this.rowsWithoutIdentity,
+      emptyRows: this.emptyRows,
     };
   }
 
@@ -273,5 +294,6 @@ export class Tally {
     }
     this.rows += other.rows;
     this.rowsWithoutIdentity += other.rowsWithoutIdentity;
+    this.emptyRows += other.emptyRows;
   }
 }
