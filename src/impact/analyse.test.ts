@@ -70,16 +70,31 @@ describe("dpdesk impact: the analysis", () => {
     expect(result.subjects).toBe(9);
   });
 
-  it("reports ragged rows and invalid UTF-8 with their lines, and still counts them", async () => {
-    const bad = Buffer.concat([
-      Buffer.from("email,postcode\nx@example.org,IM1 1AA\ny@example.org\n"),
-      Buffer.from([0x7a, 0x40, 0x65, 0x2e, 0x6f, 0x72, 0x67, 0x2c, 0xff, 0x0a]),
-    ]);
-    const result = await analyseFiles([await file("bad.csv", bad)], { maxErrors: 100 });
+  it("reports ragged rows with their lines, and still counts them", async () => {
+    const ragged = "email,postcode\nx@example.org,IM1 1AA\ny@example.org\nz@example.org,JE2 3AB\n";
+    const result = await analyseFiles([await file("ragged-rows.csv", ragged)], { maxErrors: 100 });
     expect(result.subjects).toBe(3);
     expect(result.problems).toEqual([
-      { file: "bad.csv", line: 3, message: "1 fields where the header has 2" },
-      { file: "bad.csv", line: 4, message: "not valid UTF-8 (read with replacements)" },
+      { file: "ragged-rows.csv", line: 3, message: "1 fields where the header has 2" },
+    ]);
+  });
+
+  it("reads a file that is not UTF-8 as Windows-1252, and says so", async () => {
+    const bytes = Buffer.concat([
+      Buffer.from("email,name,country\nsean@example.ie,Se"),
+      Buffer.from([0xe1]), // á in Windows-1252
+      Buffer.from("n,"),
+      Buffer.from([0xc9]), // É
+      Buffer.from("ire\n"),
+    ]);
+    const result = await analyseFiles([await file("cp1252.csv", bytes)], { maxErrors: 100 });
+    expect(result.subjectsByJurisdiction.IE).toBe(1);
+    expect(result.problems).toEqual([
+      {
+        file: "cp1252.csv",
+        line: null,
+        message: "not UTF-8: read as Windows-1252 (an older Windows export?)",
+      },
     ]);
   });
 

@@ -19,9 +19,11 @@ import {
   CsvScanner,
   fieldText,
   sniffDelimiter,
+  sniffEncoding,
   sniffLineEnd,
   utf8SafeEnd,
   type CsvRow,
+  type TextEncoding,
 } from "./csv-scanner.js";
 import { classifyColumn, type ColumnClass } from "./detectors.js";
 import { countRange, type RangeResult, type RangeTask, type WorkerMessage } from "./impact-worker.js";
@@ -107,6 +109,7 @@ function copyRow(row: CsvRow): CsvRow {
     count: row.count,
     line: row.line,
     offset: row.offset,
+    encoding: row.encoding,
   };
 }
 
@@ -163,6 +166,7 @@ function flatten(
 interface FileHead {
   header: string[];
   lineEnd?: number;
+  encoding?: TextEncoding;
   sample: CsvRow[];
   delimiter: number;
   /** Where the first data row starts, and its line; the file's size when there is none. */
@@ -217,6 +221,7 @@ async function readHead(path: string, size: number): Promise<FileHead | null> {
       scanner ??= new CsvScanner({
         delimiter: sniffDelimiter(bytes),
         lineEnd: sniffLineEnd(bytes),
+        encoding: sniffEncoding(bytes),
         maxFieldBytes: MAX_FIELD_BYTES,
         onRow: (row) => {
           if (found.done) return;
@@ -240,6 +245,7 @@ async function readHead(path: string, size: number): Promise<FileHead | null> {
       sample,
       delimiter: sniffDelimiter(await firstBytes(handle)),
       lineEnd: sniffLineEnd(await firstBytes(handle)),
+      encoding: sniffEncoding(await firstBytes(handle)),
       dataOffset: first?.offset ?? size,
       dataLine: first?.line ?? 2,
     };
@@ -418,6 +424,7 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
       count: 0,
       line: 0,
       offset: 0,
+      encoding: "utf-8",
     };
     const count = (line: number, record: Record<string, unknown>, columns: string[], filePlan: FilePlan) => {
       for (const key of Object.keys(record))
@@ -487,6 +494,7 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
           count: columns.length,
           line: entry.line,
           offset: entry.line,
+          encoding: "utf-8" as const,
         };
       });
       const classified = classify(
@@ -535,6 +543,8 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
     const head = await readHead(path, size);
     if (head === null) throw new ImpactInputError(`${path}: no rows (not even a header)`);
     if (head.lineEnd !== 0x0a) return null; // split points are found at LFs
+    // Not UTF-8: one thread, which reports the file as read as Windows-1252.
+    if (head.encoding !== "utf-8") return null;
     if (head.header.every((column) => column === ""))
       throw new ImpactInputError(`${path}: the first line (the header) is empty`);
     const { plan, columns } = classify(head, options.key, name);
@@ -633,10 +643,20 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
     };
 
     let scanner: CsvScanner | null = null;
+    let utf8 = true;
     const makeScanner = (first: Uint8Array) => {
       delimiter = sniffDelimiter(first);
+      const encoding = sniffEncoding(first);
+      utf8 = encoding === "utf-8";
+      if (!utf8)
+        addProblem({
+          file: name,
+          line: null,
+          message: "not UTF-8: read as Windows-1252 (an older Windows export?)",
+        });
       return new CsvScanner({
         delimiter,
+        encoding,
         lineEnd: sniffLineEnd(first),
         maxFieldBytes: MAX_FIELD_BYTES,
         onRow: (row) => {
@@ -679,7 +699,7 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
       pending = bytes.slice(cut);
       const whole = bytes.subarray(0, cut);
       scanner ??= makeScanner(whole);
-      checkUtf8 = !isUtf8(whole);
+      checkUtf8 = utf8 && !isUtf8(whole);
       scanner.push(whole);
       const now = performance.now();
       if (options.onProgress !== undefined && now - lastProgress > 250) {
@@ -688,7 +708,7 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
       }
     }
     if (scanner !== null) {
-      checkUtf8 = pending.length > 0;
+      checkUtf8 = utf8 && pending.length > 0;
       if (pending.length > 0) scanner.push(pending);
       scanner.end();
     }

@@ -22,6 +22,8 @@ export interface CsvRow {
   line: number;
   /** Where the row starts in the whole stream of bytes (from the scanner's `startOffset`). */
   offset: number;
+  /** How its bytes are read as text. */
+  encoding: TextEncoding;
 }
 
 export interface CsvProblem {
@@ -29,7 +31,15 @@ export interface CsvProblem {
   message: string;
 }
 
-const decoder = new TextDecoder("utf-8");
+import { isUtf8 } from "node:buffer";
+
+/** The text encodings read: UTF-8, or Windows-1252 for files that are not UTF-8 (older Windows exports). */
+export type TextEncoding = "utf-8" | "windows-1252";
+
+const decoders: Record<TextEncoding, InstanceType<typeof TextDecoder>> = {
+  "utf-8": new TextDecoder("utf-8"),
+  "windows-1252": new TextDecoder("windows-1252"),
+};
 
 /** A field as text (quotes undone). */
 export function fieldText(row: CsvRow, index: number): string {
@@ -37,7 +47,7 @@ export function fieldText(row: CsvRow, index: number): string {
   const start = row.starts[index] ?? 0;
   const end = row.ends[index] ?? 0;
   if (start >= end) return "";
-  const text = decoder.decode(row.bytes.subarray(start, end));
+  const text = decoders[row.encoding].decode(row.bytes.subarray(start, end));
   return row.escaped[index] === 1 ? text.replaceAll('""', '"') : text;
 }
 
@@ -63,6 +73,14 @@ export function utf8SafeEnd(bytes: Uint8Array): number {
     return byte >= 0xc0 ? bytes.length - back : bytes.length;
   }
   return bytes.length;
+}
+
+/**
+ * The text encoding of a file from its start: UTF-8 when the bytes are (or are plain ASCII), else
+ * Windows-1252, which every byte sequence is.
+ */
+export function sniffEncoding(head: Uint8Array): TextEncoding {
+  return isUtf8(head.subarray(0, utf8SafeEnd(head))) ? "utf-8" : "windows-1252";
 }
 
 /** The line end of a file from its start: CR when it has lone CRs and no LF (old Mac files), else LF. */
@@ -106,6 +124,8 @@ export interface CsvScannerOptions {
   lineEnd?: number;
   /** How far a quoted field may run (default 16 MB) before its quote is taken to be a stray one. */
   maxQuotedBytes?: number;
+  /** The file's text encoding (default UTF-8). */
+  encoding?: TextEncoding;
 }
 
 /** Feeds chunks of a file's bytes through `push`, then calls `end`. */
@@ -128,6 +148,7 @@ export class CsvScanner {
     count: 0,
     line: 0,
     offset: 0,
+    encoding: "utf-8",
   };
   private readonly options: CsvScannerOptions;
 
@@ -136,6 +157,7 @@ export class CsvScanner {
     this.base = options.startOffset ?? 0;
     this.line = options.startLine ?? 1;
     this.first = options.atFileStart ?? true;
+    this.row.encoding = options.encoding ?? "utf-8";
   }
 
   /** Physical lines scanned so far (rows whose line end has been seen). */
