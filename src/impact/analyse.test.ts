@@ -201,4 +201,15 @@ describe("dpdesk impact: the analysis", () => {
     );
     expect((await analyseFiles([keyed], { key: "employee id", maxErrors: 100 })).subjects).toBe(2);
   });
+
+  it("matches a person without e-mail across layouts: full or split name, dates written either way", async () => {
+    const full = await file("full.csv", "Full Name,DOB,Postcode\nAnn  Kewley,01/02/1980,IM1 1AA\n");
+    const split = await file(
+      "split.csv",
+      "Forename,Surname,Date of birth,Post Code\nann,KEWLEY,1980-02-01,im11aa\n",
+    );
+    const result = await analyseFiles([full, split], { maxErrors: 100 });
+    expect(result.subjects).toBe(1);
+    expect(result.subjectsByJurisdiction.IM).toBe(1);
+  });
 });

@@ -643,12 +643,12 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
     };
 
     let scanner: CsvScanner | null = null;
-    let utf8 = true;
+    const text = { utf8: true };
     const makeScanner = (first: Uint8Array) => {
       delimiter = sniffDelimiter(first);
       const encoding = sniffEncoding(first);
-      utf8 = encoding === "utf-8";
-      if (!utf8)
+      text.utf8 = encoding === "utf-8";
+      if (!text.utf8)
         addProblem({
           file: name,
           line: null,
@@ -699,7 +699,7 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
       pending = bytes.slice(cut);
       const whole = bytes.subarray(0, cut);
       scanner ??= makeScanner(whole);
-      checkUtf8 = utf8 && !isUtf8(whole);
+      checkUtf8 = text.utf8 && !isUtf8(whole);
       scanner.push(whole);
       const now = performance.now();
       if (options.onProgress !== undefined && now - lastProgress > 250) {
@@ -708,7 +708,7 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
       }
     }
     if (scanner !== null) {
-      checkUtf8 = utf8 && pending.length > 0;
+      checkUtf8 = text.utf8 && pending.length > 0;
       if (pending.length > 0) scanner.push(pending);
       scanner.end();
     }

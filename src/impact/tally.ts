@@ -62,6 +62,33 @@ export function planColumns(
   };
 }
 
+/** A date as yyyy-mm-dd when it is written day first (dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy) or year first. */
+export function normaliseDate(raw: string): string {
+  const text = raw.trim();
+  const dayFirst = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(text);
+  if (dayFirst !== null)
+    return `${dayFirst[3] ?? ""}-${(dayFirst[2] ?? "").padStart(2, "0")}-${(dayFirst[1] ?? "").padStart(2, "0")}`;
+  const yearFirst = /^(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})(?:[T ].*)?$/.exec(text);
+  if (yearFirst !== null)
+    return `${yearFirst[1] ?? ""}-${(yearFirst[2] ?? "").padStart(2, "0")}-${(yearFirst[3] ?? "").padStart(2, "0")}`;
+  return text.toLowerCase();
+}
+
+/**
+ * The key of a person with no e-mail: "n" + name (first and last, or the full name; lower case, single
+ * spaces) + date of birth (as yyyy-mm-dd) + postcode (upper case, no spaces). Null when there is no name, or
+ * neither a date of birth nor a postcode.
+ */
+function fallbackKey(row: CsvRow, plan: FilePlan): string | null {
+  const part = (index: number) => (index >= 0 ? fieldText(row, index).trim() : "");
+  const split = `${part(plan.firstName)} ${part(plan.lastName)}`.trim();
+  const name = (split === "" ? part(plan.fullName) : split).toLowerCase().replace(/\s+/g, " ");
+  const born = plan.dateOfBirth >= 0 ? normaliseDate(part(plan.dateOfBirth)) : "";
+  const postcode = part(plan.postcode).toUpperCase().replace(/\s+/g, "");
+  if (name === "" || (born === "" && postcode === "")) return null;
+  return `n${name}\u001f${born}\u001f${postcode}`;
+}
+
 export interface TallyProblem {
   line: number;
   message: string;
@@ -220,19 +247,16 @@ export class Tally {
       this.appendByte(0x65); // "e"
       identified = this.appendField(row, plan.email, 1, false);
       if (!identified) {
-        this.length = 0;
-        this.appendByte(0x6e); // "n"
-        const named =
-          plan.fullName >= 0
-            ? this.appendField(row, plan.fullName, 1, false)
-            : this.appendField(row, plan.firstName, 1, false);
-        this.appendByte(0x1f);
-        const surnamed = this.appendField(row, plan.lastName, 1, false);
-        this.appendByte(0x1f);
-        const born = this.appendField(row, plan.dateOfBirth, 0, false);
-        this.appendByte(0x1f);
-        const placed = this.appendField(row, plan.postcode, 2, true);
-        identified = (named || surnamed) && (born || placed);
+        // No e-mail (a few rows): name + date of birth + postcode, written the same way whatever the layout.
+        const key = fallbackKey(row, plan);
+        identified = key !== null;
+        if (key !== null) {
+          this.length = 0;
+          const encoded = encoder.encode(key);
+          this.room(encoded.length);
+          this.scratch.set(encoded, 0);
+          this.length = encoded.length;
+        }
       }
     }
     if (!identified) {
