@@ -109,6 +109,14 @@ describe("dpdesk impact: the analysis", () => {
     await expect(
       analyseFiles([await file("binary.csv", Buffer.from([1, 0, 2, 3]))], { maxErrors: 10 }),
     ).rejects.toThrow(/not a text file/);
+    await expect(
+      analyseFiles([await file("array.json", '[{"email":"a@example.org"}]')], { maxErrors: 10 }),
+    ).rejects.toThrow(/a JSON array: give one object per line/);
+    await expect(
+      analyseFiles([await file("broken.csv.gz", Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3]))], {
+        maxErrors: 10,
+      }),
+    ).rejects.toThrow(/a gzip file that cannot be read/);
     const ragged = `a,b\n${"1\n".repeat(20)}`;
     await expect(analyseFiles([await file("ragged.csv", ragged)], { maxErrors: 5 })).rejects.toBeInstanceOf(
       ImpactInputError,
@@ -159,6 +167,7 @@ describe("dpdesk impact: the analysis", () => {
     for (const [name, content] of [
       ["people.jsonl", text],
       ["people.ndjson.gz", gzipSync(Buffer.from(text))],
+      ["people-export.gz", gzipSync(Buffer.from(text))], // known by its content, not its name
     ] as const) {
       const result = await analyseFiles([await file(name, content)], { maxErrors: 100 });
       expect(result.files[0]?.format).toMatch(/^JSON Lines/);
@@ -211,5 +220,14 @@ describe("dpdesk impact: the analysis", () => {
     const result = await analyseFiles([full, split], { maxErrors: 100 });
     expect(result.subjects).toBe(1);
     expect(result.subjectsByJurisdiction.IM).toBe(1);
+  });
+
+  it("finds the postcode inside an address when there is no postcode column", async () => {
+    const path = await file(
+      "addresses.csv",
+      'email,address\na@example.org,"1 Strand Street, Douglas, IM1 2LF"\nb@example.org,"La Rue, St Ouen JE3 2AB"\nc@example.org,"10 Downing St, London SW1A 2AA"\nd@example.org,"Flat 2, 3 Rue de Rivoli, Paris"\n',
+    );
+    const result = await analyseFiles([path], { maxErrors: 100 });
+    expect(result.subjectsByJurisdiction).toMatchObject({ IM: 1, JE: 1, GB: 1, unknown: 1 });
   });
 });

@@ -137,6 +137,21 @@ async function detectFormat(path: string): Promise<{ gzip: boolean; head: Buffer
   }
 }
 
+/** The first bytes of a gzip file's content. */
+async function gunzippedHead(path: string): Promise<Uint8Array> {
+  const stream = createReadStream(path, { highWaterMark: 64 * 1024 });
+  const gunzip = stream.pipe(createGunzip());
+  try {
+    for await (const chunk of gunzip as AsyncIterable<Buffer>) return chunk;
+    return new Uint8Array(0);
+  } catch (error) {
+    throw new ImpactInputError(`${path}: a gzip file that cannot be read (${(error as Error).message})`);
+  } finally {
+    gunzip.destroy();
+    stream.destroy();
+  }
+}
+
 function textKind(head: Uint8Array, path: string): "csv" | "jsonl" {
   if (head[0] === 0x50 && head[1] === 0x4b)
     throw new ImpactInputError(
@@ -145,6 +160,10 @@ function textKind(head: Uint8Array, path: string): "csv" | "jsonl" {
   if (head.includes(0)) throw new ImpactInputError(`${path}: not a text file (it holds NUL bytes)`);
   let at = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   while (at < head.length && (head[at] === 0x20 || head[at] === 0x0a || head[at] === 0x0d)) at++;
+  if (head[at] === 0x5b)
+    throw new ImpactInputError(
+      `${path}: a JSON array: give one object per line (JSON Lines), or the table as CSV`,
+    );
   return head[at] === 0x7b ? "jsonl" : "csv";
 }
 
@@ -375,8 +394,9 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
     const name = names[fileIndex] ?? path;
     fileName = name;
     const rowsBefore = tally.rows;
-    const jsonLines =
-      /\.(jsonl|ndjson)(\.gz)?$/i.test(name) || (!format.gzip && textKind(format.head, path) === "jsonl");
+    // What the file holds, from its first bytes (after gunzipping): not from its name.
+    const kind = textKind(format.gzip ? await gunzippedHead(path) : format.head, path);
+    const jsonLines = kind === "jsonl" || /\.(jsonl|ndjson)(\.gz)?$/i.test(name);
     if (jsonLines) {
       await countJsonLines(path, name, format.gzip);
       result.files.push({
@@ -686,26 +706,39 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
     };
 
     let pending = new Uint8Array(0); // bytes of an unfinished UTF-8 sequence at a chunk's end
-    for await (const chunk of source) {
-      bytesRead += chunk.length;
-      let bytes: Uint8Array = chunk;
-      if (pending.length > 0) {
-        const joined = new Uint8Array(pending.length + chunk.length);
-        joined.set(pending);
-        joined.set(chunk, pending.length);
-        bytes = joined;
+    try {
+      for await (const chunk of source) {
+        bytesRead += chunk.length;
+        let bytes: Uint8Array = chunk;
+        if (pending.length > 0) {
+          const joined = new Uint8Array(pending.length + chunk.length);
+          joined.set(pending);
+          joined.set(chunk, pending.length);
+          bytes = joined;
+        }
+        const cut = utf8SafeEnd(bytes);
+        pending = bytes.slice(cut);
+        const whole = bytes.subarray(0, cut);
+        scanner ??= makeScanner(whole);
+        checkUtf8 = text.utf8 && !isUtf8(whole);
+        scanner.push(whole);
+        const now = performance.now();
+        if (options.onProgress !== undefined && now - lastProgress > 250) {
+          lastProgress = now;
+          options.onProgress({ file: name, fileBytes: format.bytes, bytesRead, rows: tally.rows });
+        }
       }
-      const cut = utf8SafeEnd(bytes);
-      pending = bytes.slice(cut);
-      const whole = bytes.subarray(0, cut);
-      scanner ??= makeScanner(whole);
-      checkUtf8 = text.utf8 && !isUtf8(whole);
-      scanner.push(whole);
-      const now = performance.now();
-      if (options.onProgress !== undefined && now - lastProgress > 250) {
-        lastProgress = now;
-        options.onProgress({ file: name, fileBytes: format.bytes, bytesRead, rows: tally.rows });
-      }
+    } catch (error) {
+      // A gzip file cut short or corrupt: input that cannot be analysed, not a failure of dpdesk.
+      if (
+        format.gzip &&
+        typeof (error as { code?: unknown }).code === "string" &&
+        (error as { code: string }).code.startsWith("Z_")
+      )
+        throw new ImpactInputError(
+          `${path}: the gzip data is corrupt or cut short (${(error as Error).message})`,
+        );
+      throw error;
     }
     if (scanner !== null) {
       checkUtf8 = text.utf8 && pending.length > 0;

@@ -26,6 +26,8 @@ export interface FilePlan {
   postcode: number;
   country: number;
   phones: number[];
+  /** Address columns, searched for a postcode when there is no postcode column. */
+  addresses: number[];
   key: number;
   categoryBits: Uint32Array;
   width: number;
@@ -55,11 +57,25 @@ export function planColumns(
     postcode: find("postcode"),
     country: find("country"),
     phones: columns.flatMap((column, index) => (column.role === "phone" ? [index] : [])),
+    addresses: columns.flatMap((column, index) => (column.role === "address" ? [index] : [])),
     key,
     categoryBits,
     width,
     minWidth,
   };
+}
+
+// A UK-format postcode at a word boundary inside an address ("1 Strand Street, Douglas, IM1 2LF").
+const postcodeInAddress = /\b([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})\b/gi;
+
+/** The jurisdiction of the last valid postcode written inside a line of address. */
+function postcodeInText(text: string): string | null {
+  let found: string | null = null;
+  for (const match of text.matchAll(postcodeInAddress)) {
+    const jurisdiction = postcodeJurisdiction(`${match[1] ?? ""} ${match[2] ?? ""}`);
+    if (jurisdiction !== null) found = jurisdiction;
+  }
+  return found;
 }
 
 /** A date as yyyy-mm-dd when it is written day first (dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy) or year first. */
@@ -213,6 +229,12 @@ export class Tally {
       const found = postcodeJurisdiction(fieldText(row, plan.postcode));
       if (found !== null) return found;
     }
+    if (plan.postcode < 0)
+      for (const address of plan.addresses)
+        if (fieldFilled(row, address)) {
+          const found = postcodeInText(fieldText(row, address));
+          if (found !== null) return found;
+        }
     if (plan.country >= 0 && fieldFilled(row, plan.country)) {
       const found = countryJurisdiction(fieldText(row, plan.country));
       if (found !== null) return found;
