@@ -75,7 +75,9 @@ export function printImpact(result: ImpactResult, seconds: number): string {
 export function registerImpactCommand(program: Command, io: CliIo, progressToTerminal: boolean): void {
   program
     .command("impact")
-    .description("Who was exposed in these files, where they live and what of theirs (CSV/TSV, gzip too)")
+    .description(
+      "Who was exposed in these files, where they live and what of theirs (CSV, TSV, JSON Lines, XLSX; gzip too)",
+    )
     .argument("<files...>", "exposed files, read as one population")
     .option("--json", "print the result as JSON")
     .option(

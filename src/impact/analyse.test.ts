@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analyseFiles, ImpactInputError } from "./analyse.js";
 
@@ -105,7 +106,7 @@ describe("dpdesk impact: the analysis", () => {
     await expect(analyseFiles([await file("empty.csv", "")], { maxErrors: 10 })).rejects.toThrow(/is empty/);
     await expect(
       analyseFiles([await file("sheet.csv", Buffer.from("PK\u0003\u0004xlsx"))], { maxErrors: 10 }),
-    ).rejects.toThrow(/ZIP file/);
+    ).rejects.toThrow(/sheet.csv: not a workbook that can be read/);
     await expect(
       analyseFiles([await file("binary.csv", Buffer.from([1, 0, 2, 3]))], { maxErrors: 10 }),
     ).rejects.toThrow(/not a text file/);
@@ -229,5 +230,33 @@ describe("dpdesk impact: the analysis", () => {
     );
     const result = await analyseFiles([path], { maxErrors: 100 });
     expect(result.subjectsByJurisdiction).toMatchObject({ IM: 1, JE: 1, GB: 1, unknown: 1 });
+  });
+
+  it("reads an Excel workbook, every sheet a table: dates, formulas and rich text as their text", async () => {
+    const workbook = new ExcelJS.Workbook();
+    const members = workbook.addWorksheet("Members");
+    members.addRow(["E-mail", "Date of birth", "Post Code", "Religion"]);
+    members.addRow(["ann@example.org", new Date("1980-02-03T00:00:00Z"), "IM1 1AA", "Methodist"]);
+    members.addRow([{ richText: [{ text: "BOB@" }, { text: "example.je" }] }, null, "JE2 3AB", ""]);
+    members.addRow([
+      { formula: 'LOWER("ANN@EXAMPLE.ORG")', result: "ann@example.org" },
+      new Date("1980-02-03T00:00:00Z"),
+      "IM1 1AA",
+      "",
+    ]);
+    const more = workbook.addWorksheet("Lapsed");
+    more.addRow(["Email", "Country"]);
+    more.addRow(["cat@example.gg", "Guernsey"]);
+    const path = join(dir, "members.xlsx");
+    await workbook.xlsx.writeFile(path);
+    const result = await analyseFiles([path], { maxErrors: 100 });
+    expect(result.files[0]?.format).toBe("XLSX");
+    expect(result.rows).toBe(4);
+    expect(result.subjects).toBe(3);
+    expect(result.subjectsByJurisdiction).toMatchObject({ IM: 1, JE: 1, GG: 1 });
+    expect(result.categories).toMatchObject({ date_of_birth: 1, religious_or_philosophical_beliefs: 1 });
+    expect(result.columns.map((column) => `${column.file}:${column.name}`)).toContain(
+      "members.xlsx#2:Country",
+    );
   });
 });

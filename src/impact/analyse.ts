@@ -14,6 +14,7 @@ import { basename } from "node:path";
 import { Worker } from "node:worker_threads";
 import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
+import ExcelJS from "exceljs";
 import { dataCategories, type DataCategory } from "../law/vocabulary.js";
 import {
   CsvScanner,
@@ -153,10 +154,6 @@ async function gunzippedHead(path: string): Promise<Uint8Array> {
 }
 
 function textKind(head: Uint8Array, path: string): "csv" | "jsonl" {
-  if (head[0] === 0x50 && head[1] === 0x4b)
-    throw new ImpactInputError(
-      `${path}: a ZIP file (an .xlsx workbook?): save it as CSV first — XLSX is not read yet`,
-    );
   if (head.includes(0)) throw new ImpactInputError(`${path}: not a text file (it holds NUL bytes)`);
   let at = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   while (at < head.length && (head[at] === 0x20 || head[at] === 0x0a || head[at] === 0x0d)) at++;
@@ -165,6 +162,34 @@ function textKind(head: Uint8Array, path: string): "csv" | "jsonl" {
       `${path}: a JSON array: give one object per line (JSON Lines), or the table as CSV`,
     );
   return head[at] === 0x7b ? "jsonl" : "csv";
+}
+
+/** A spreadsheet row's cells as text (row.values is 1-based; dates as yyyy-mm-dd; formulas by their result). */
+function cellTexts(values: unknown): string[] {
+  if (!Array.isArray(values)) return [];
+  const texts: string[] = [];
+  for (let index = 1; index < values.length; index++) texts.push(cellText(values[index] as unknown));
+  return texts;
+}
+
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value === "object") {
+    const cell = value as {
+      richText?: { text: string }[];
+      text?: unknown;
+      result?: unknown;
+      error?: unknown;
+    };
+    if (Array.isArray(cell.richText)) return cell.richText.map((part) => part.text).join("");
+    if (cell.text !== undefined) return cellText(cell.text);
+    if (cell.result !== undefined) return cellText(cell.result);
+    if (cell.error !== undefined) return "";
+  }
+  return JSON.stringify(value);
 }
 
 /** A JSON object with nested objects spread out as dotted keys ({"address": {"postcode": …}} → address.postcode). */
@@ -394,6 +419,13 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
     const name = names[fileIndex] ?? path;
     fileName = name;
     const rowsBefore = tally.rows;
+    if (!format.gzip && format.head[0] === 0x50 && format.head[1] === 0x4b) {
+      // A ZIP file: an Excel workbook (.xlsx), each sheet a table.
+      await countWorkbook(path, name);
+      result.files.push({ file: name, bytes: format.bytes, rows: tally.rows - rowsBefore, format: "XLSX" });
+      if (tally.rows === rowsBefore) addProblem({ file: name, line: null, message: "no rows in any sheet" });
+      continue;
+    }
     // What the file holds, from its first bytes (after gunzipping): not from its name.
     const kind = textKind(format.gzip ? await gunzippedHead(path) : format.head, path);
     const jsonLines = kind === "jsonl" || /\.(jsonl|ndjson)(\.gz)?$/i.test(name);
@@ -420,6 +452,107 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
       format: `${delimiter === 0x09 ? "TSV" : `CSV (${String.fromCharCode(delimiter)})`}${format.gzip ? ", gzip" : ""}`,
     });
     if (tally.rows === rowsBefore) addProblem({ file: name, line: null, message: "a header but no rows" });
+  }
+
+  /**
+   * Counts rows given as text fields under a header (a spreadsheet's sheet): the first rows are classified,
+   * then every row is laid out as a scanned row and counted.
+   */
+  function tableCounter(name: string, header: string[]) {
+    const pending: { line: number; fields: string[] }[] = [];
+    let plan: FilePlan | null = null;
+    const row: CsvRow = {
+      bytes: new Uint8Array(4096),
+      starts: new Int32Array(header.length),
+      ends: new Int32Array(header.length),
+      escaped: new Uint8Array(header.length),
+      count: 0,
+      line: 0,
+      offset: 0,
+      encoding: "utf-8",
+    };
+    const lay = (line: number, fields: readonly string[]) => {
+      let used = 0;
+      const count = Math.min(fields.length, header.length);
+      for (let index = 0; index < count; index++) {
+        const text = fields[index] ?? "";
+        if (row.bytes.length - used < text.length * 3) {
+          const bigger = new Uint8Array(Math.max(row.bytes.length * 2, used + text.length * 3));
+          bigger.set(row.bytes.subarray(0, used));
+          row.bytes = bigger;
+        }
+        row.starts[index] = used;
+        used += encoder.encodeInto(text, row.bytes.subarray(used)).written;
+        row.ends[index] = used;
+      }
+      row.count = count;
+      row.line = line;
+      row.offset = line;
+      return row;
+    };
+    const classifyPending = () => {
+      const sample = pending.map((entry) => copyRow(lay(entry.line, entry.fields)));
+      const classified = classify(
+        { header, sample, delimiter: 0x2c, dataOffset: 0, dataLine: 2 },
+        options.key,
+        name,
+      );
+      plan = classified.plan;
+      for (const [index, column] of classified.columns.entries())
+        result.columns.push({ ...column, file: name, name: columnName(header, index) });
+      for (const entry of pending) tally.count(lay(entry.line, entry.fields), classified.plan, name);
+      pending.length = 0;
+    };
+    return {
+      add(line: number, fields: string[]) {
+        if (plan !== null) tally.count(lay(line, fields), plan, name);
+        else {
+          pending.push({ line, fields });
+          if (pending.length >= SAMPLE_ROWS) classifyPending();
+        }
+      },
+      finish() {
+        if (plan === null && pending.length > 0) classifyPending();
+      },
+    };
+  }
+
+  /** Counts every sheet of an Excel workbook (streamed), each sheet a table under its first row. */
+  async function countWorkbook(path: string, name: string): Promise<void> {
+    let sheets = 0;
+    try {
+      const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+        sharedStrings: "cache",
+        hyperlinks: "ignore",
+        styles: "ignore",
+        worksheets: "emit",
+      });
+      for await (const sheet of reader) {
+        sheets++;
+        const sheetName = `${name}#${String(sheets)}`;
+        fileName = sheetName;
+        let counter: ReturnType<typeof tableCounter> | null = null;
+        for await (const row of sheet) {
+          const fields = cellTexts(row.values);
+          if (counter === null) {
+            if (fields.every((field) => field.trim() === "")) continue;
+            counter = tableCounter(
+              sheetName,
+              fields.map((field) => field.trim()),
+            );
+            continue;
+          }
+          counter.add(row.number, fields);
+        }
+        counter?.finish();
+      }
+    } catch (error) {
+      if (error instanceof ImpactInputError) throw error;
+      throw new ImpactInputError(`${path}: not a workbook that can be read (${(error as Error).message})`);
+    } finally {
+      fileName = name;
+    }
+    if (sheets === 0) throw new ImpactInputError(`${path}: a workbook with no sheets`);
   }
 
   /**
