@@ -14,7 +14,6 @@ import { basename } from "node:path";
 import { Worker } from "node:worker_threads";
 import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
-import ExcelJS from "exceljs";
 import { dataCategories, type DataCategory } from "../law/vocabulary.js";
 import {
   CsvScanner,
@@ -521,6 +520,8 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
   async function countWorkbook(path: string, name: string): Promise<void> {
     let sheets = 0;
     try {
+      // exceljs is large: loaded only when a workbook is read.
+      const { default: ExcelJS } = await import("exceljs");
       const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
         sharedStrings: "cache",
         hyperlinks: "ignore",
