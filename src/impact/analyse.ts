@@ -329,36 +329,47 @@ async function splitPoints(path: string, from: number, size: number, count: numb
 }
 
 /** The worker's script; run from the TypeScript sources (the tests), it is loaded through tsx. */
-function newWorker(task: RangeTask): Worker {
+/** The worker's script; run from the TypeScript sources (the tests), it is loaded through tsx. */
+function newWorker(): Worker {
   const compiled = new URL("./impact-worker.js", import.meta.url);
-  if (import.meta.url.endsWith(".js")) return new Worker(compiled, { workerData: task });
+  if (import.meta.url.endsWith(".js")) return new Worker(compiled);
   const source = new URL("./impact-worker.ts", import.meta.url).href;
   return new Worker(
     `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`,
-    { eval: true, workerData: task },
+    { eval: true },
   );
 }
 
-function runWorker(task: RangeTask, onProgress: (message: WorkerMessage) => void): Promise<RangeResult> {
-  return new Promise((resolve, reject) => {
-    const worker = newWorker(task);
-    let settled = false;
-    worker.on("message", (message: WorkerMessage) => {
-      if (message.kind === "progress") onProgress(message);
-      else {
-        settled = true;
-        resolve(message.result);
-        void worker.terminate();
-      }
-    });
-    worker.on("error", (error) => {
-      settled = true;
-      reject(error);
-    });
-    worker.on("exit", (code) => {
-      if (!settled) reject(new Error(`an impact worker stopped with exit code ${String(code)}`));
-    });
+/**
+ * A worker thread started ahead of its task (it loads its code while the main thread reads the header and
+ * classifies the columns); `run` hands it a range, `stop` ends it.
+ */
+function startWorker() {
+  const worker = newWorker();
+  let listener: ((message: WorkerMessage) => void) | null = null;
+  let failed: ((error: Error) => void) | null = null;
+  let stopped = false;
+  worker.on("message", (message: WorkerMessage) => listener?.(message));
+  worker.on("error", (error) => failed?.(error));
+  worker.on("exit", (code) => {
+    if (!stopped) failed?.(new Error(`an impact worker stopped with exit code ${String(code)}`));
   });
+  return {
+    run(task: RangeTask, onProgress: (message: WorkerMessage) => void): Promise<RangeResult> {
+      return new Promise((resolve, reject) => {
+        failed = reject;
+        listener = (message) => {
+          if (message.kind === "progress") onProgress(message);
+          else resolve(message.result);
+        };
+        worker.postMessage(task);
+      });
+    },
+    stop() {
+      stopped = true;
+      void worker.terminate();
+    },
+  };
 }
 
 export function emptyResult(key: string | undefined): ImpactResult {
@@ -694,6 +705,21 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
     size: number,
     count: number,
   ): Promise<number | null> {
+    const workers = Array.from({ length: count - 1 }, startWorker);
+    try {
+      return await countInRanges(path, name, size, count, workers);
+    } finally {
+      for (const worker of workers) worker.stop();
+    }
+  }
+
+  async function countInRanges(
+    path: string,
+    name: string,
+    size: number,
+    count: number,
+    workers: ReturnType<typeof startWorker>[],
+  ): Promise<number | null> {
     const head = await readHead(path, size);
     if (head === null) throw new ImpactInputError(`${path}: no rows (not even a header)`);
     if (head.lineEnd !== 0x0a) return null; // split points are found at LFs
@@ -736,7 +762,11 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
     // The first range is counted here while workers count the others.
     const firstProblems: TallyProblem[] = [];
     const firstTally = new Tally((problem) => firstProblems.push(problem));
-    const others = tasks.slice(1).map((task, index) => runWorker(task, progress(index + 1)));
+    const others = tasks.slice(1).map((task, index) => {
+      const worker = workers[index];
+      if (worker === undefined) throw new Error("impact: fewer workers than ranges");
+      return worker.run(task, progress(index + 1));
+    });
     const [first, ...rest] = await Promise.all([
       countRange(tasks[0] as RangeTask, progress(0), firstTally),
       ...others,

@@ -5,7 +5,7 @@
  */
 import { isUtf8 } from "node:buffer";
 import { open } from "node:fs/promises";
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort, type MessagePort } from "node:worker_threads";
 import { CsvScanner, utf8SafeEnd } from "./csv-scanner.js";
 import { Tally, type FilePlan, type TallyData, type TallyProblem } from "./tally.js";
 
@@ -126,9 +126,9 @@ export async function countRange(
   }
 }
 
-if (parentPort !== null) {
-  const port = parentPort;
-  const result = await countRange(workerData as RangeTask, (message) => {
+/** In a worker thread: wait for the range, count it, hand back the tally. */
+async function serve(port: MessagePort, task: RangeTask): Promise<void> {
+  const result = await countRange(task, (message) => {
     port.postMessage(message);
   });
   const message: WorkerMessage = { kind: "done", result };
@@ -144,4 +144,11 @@ if (parentPort !== null) {
           data.categories.buffer as ArrayBuffer,
         ],
   );
+}
+
+if (parentPort !== null) {
+  const port = parentPort;
+  port.once("message", (task: RangeTask) => {
+    void serve(port, task);
+  });
 }
