@@ -577,23 +577,19 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
       input: gzip ? stream.pipe(createGunzip()) : stream,
       crlfDelay: Infinity,
     });
-    const records: { line: number; record: Record<string, unknown> }[] = [];
-    // Set once the first records have been classified.
-    const state: { header: string[] | null; plan: FilePlan | null } = { header: null, plan: null };
-    const reported = new Set<string>();
-    const row: CsvRow = {
-      bytes: new Uint8Array(4096),
-      starts: new Int32Array(0),
-      ends: new Int32Array(0),
-      escaped: new Uint8Array(0),
-      count: 0,
-      line: 0,
-      offset: 0,
-      encoding: "utf-8",
+    // The first records are held until their keys are known: those keys are the columns.
+    const first: { line: number; record: Record<string, unknown> }[] = [];
+    // Set once the columns are known.
+    const state: { table: { header: string[]; counter: ReturnType<typeof tableCounter> } | null } = {
+      table: null,
     };
-    const count = (line: number, record: Record<string, unknown>, columns: string[], filePlan: FilePlan) => {
+    const reported = new Set<string>();
+    const add = (line: number, record: Record<string, unknown>) => {
+      const table = state.table;
+      if (table === null) return;
+      const { header, counter } = table;
       for (const key of Object.keys(record))
-        if (!columns.includes(key) && !reported.has(key)) {
+        if (!header.includes(key) && !reported.has(key)) {
           reported.add(key);
           addProblem({
             file: name,
@@ -601,77 +597,25 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
             message: `the key "${key}" first appears here, after the columns were classified: it is not analysed`,
           });
         }
-      let used = 0;
-      for (const [index, key] of columns.entries()) {
-        const value = record[key];
-        // Numbers, booleans, arrays as their JSON.
-        const text =
-          value === undefined || value === null
+      // Numbers, booleans and arrays as their JSON.
+      counter.add(
+        line,
+        header.map((key) => {
+          const value = record[key];
+          return value === undefined || value === null
             ? ""
             : typeof value === "string"
               ? value
               : JSON.stringify(value);
-        if (row.bytes.length - used < text.length * 3) {
-          const bigger = new Uint8Array(Math.max(row.bytes.length * 2, used + text.length * 3));
-          bigger.set(row.bytes.subarray(0, used));
-          row.bytes = bigger;
-        }
-        row.starts[index] = used;
-        used += encoder.encodeInto(text, row.bytes.subarray(used)).written;
-        row.ends[index] = used;
-      }
-      row.count = columns.length;
-      row.line = line;
-      row.offset = line;
-      tally.count(row, filePlan, name);
+        }),
+      );
     };
     const start = () => {
-      const header = [...new Set(records.flatMap((entry) => Object.keys(entry.record)))];
-      state.header = header;
+      const header = [...new Set(first.flatMap((entry) => Object.keys(entry.record)))];
       if (header.length === 0) throw new ImpactInputError(`${path}: the records have no keys`);
-      row.starts = new Int32Array(header.length);
-      row.ends = new Int32Array(header.length);
-      row.escaped = new Uint8Array(header.length);
-      const columns = header;
-      const sample = records.map((entry) => {
-        let used = 0;
-        const bytes: number[] = [];
-        const starts = new Int32Array(columns.length);
-        const ends = new Int32Array(columns.length);
-        for (const [index, key] of columns.entries()) {
-          const value = entry.record[key];
-          const text =
-            value === undefined || value === null
-              ? ""
-              : typeof value === "string"
-                ? value
-                : JSON.stringify(value);
-          starts[index] = used;
-          for (const byte of encoder.encode(text)) bytes.push(byte);
-          used = bytes.length;
-          ends[index] = used;
-        }
-        return {
-          bytes: Uint8Array.from(bytes),
-          starts,
-          ends,
-          escaped: new Uint8Array(columns.length),
-          count: columns.length,
-          line: entry.line,
-          offset: entry.line,
-          encoding: "utf-8" as const,
-        };
-      });
-      const classified = classify(
-        { header: columns, sample, delimiter: 0x2c, dataOffset: 0, dataLine: 1 },
-        options.key,
-        name,
-      );
-      state.plan = classified.plan;
-      for (const [index, column] of classified.columns.entries())
-        result.columns.push({ ...column, file: name, name: columnName(columns, index) });
-      for (const entry of records) count(entry.line, entry.record, columns, classified.plan);
-      records.length = 0;
+      state.table = { header, counter: tableCounter(name, header) };
+      for (const entry of first) add(entry.line, entry.record);
+      first.length = 0;
     };
     let number = 0;
     for await (const text of lines) {
@@ -689,13 +633,14 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
         continue;
       }
       const flat = flatten(record as Record<string, unknown>);
-      if (state.plan !== null && state.header !== null) count(number, flat, state.header, state.plan);
+      if (state.table !== null) add(number, flat);
       else {
-        records.push({ line: number, record: flat });
-        if (records.length >= SAMPLE_ROWS) start();
+        first.push({ line: number, record: flat });
+        if (first.length >= SAMPLE_ROWS) start();
       }
     }
-    if (state.plan === null && records.length > 0) start();
+    if (state.table === null && first.length > 0) start();
+    state.table?.counter.finish();
   }
 
   /** Counts a plain file in worker threads; null when the ranges do not join up (then read it in one go). */
