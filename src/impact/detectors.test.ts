@@ -22,6 +22,7 @@ describe("postcodeJurisdiction", () => {
     ["GY10 1AB", "GG"],
     ["sw1a 1aa", "GB"],
     ["SW1A1AA", "GB"],
+    ["GX11 1AA", "GI"], // Gibraltar: its own law, not the UK's
     ["EC1A 1BB", "GB"], // AA9A
     ["W1A 0AX", "GB"], // A9A
     ["M1 1AE", "GB"], // A9
@@ -152,6 +153,9 @@ describe("countryJurisdiction", () => {
     ["U.S.A.", "US"],
     ["Slovakai", "SK"], // a transposition, unambiguous
     ["NI", "GB"], // Northern Ireland, not Nicaragua
+    ["Deutschland", "DE"],
+    ["Royaume-Uni", "GB"],
+    ["España", "ES"],
     ["N.I.", "GB"],
     ["Nicaragua", "NI"],
   ])("%j is %s", (raw, code) => {
@@ -304,6 +308,24 @@ describe("classifyColumn", () => {
   );
 
   it.each<[string, ColumnRole, DataCategory | null]>([
+    // Flags about the record are not special categories; staff and payroll numbers are record numbers.
+    ["Terms and Conditions", "other", null],
+    ["Third Party Marketing", "other", null],
+    ["Consent", "other", null],
+    ["Medical conditions", "other", "health"],
+    ["Political party", "other", "political_opinions"],
+    ["Staff Number", "other", null],
+    ["Payroll Ref", "other", null],
+    ["NHS Number", "other", "government_id"],
+    ["Dependants", "other", "children"],
+    ["CVV", "other", "credentials"],
+    // Exports in other languages.
+    ["Prénom", "first_name", "name"],
+    ["Nom", "last_name", "name"],
+    ["Courriel", "email", "contact"],
+    ["Code postal", "postcode", "address"],
+    ["Pays", "country", null],
+    ["Geburtsdatum", "date_of_birth", "date_of_birth"],
     ["E-mail", "email", "contact"],
     ["Zip", "postcode", "address"],
     ["Phone", "phone", "contact"],

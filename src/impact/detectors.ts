@@ -272,7 +272,13 @@ const headerRules: readonly HeaderRule[] = [
     what: "an online identifier",
     expects: [],
   },
-  { pattern: /\be ?mail/, role: "email", category: "contact", what: "an e-mail address", expects: ["email"] },
+  {
+    pattern: /\be ?mail|\b(courriel|correo( electronico)?|posta elettronica)\b/,
+    role: "email",
+    category: "contact",
+    what: "an e-mail address",
+    expects: ["email"],
+  },
   {
     pattern: /\b(nationality|nationalities|citizenship|(place|country|town|city) ?of ?birth|birth ?place)\b/,
     role: "other",
@@ -281,7 +287,8 @@ const headerRules: readonly HeaderRule[] = [
     expects: ["country"],
   },
   {
-    pattern: /\b(dob|d ?o ?b|date ?of ?birth|birth ?(date|day)|birthdate|birthday|born|birth)\b/,
+    pattern:
+      /\b(dob|d ?o ?b|date ?of ?birth|birth ?(date|day)|birthdate|birthday|born|birth|date de naissance|geburtsdatum|fecha de nacimiento|data di nascita)\b/,
     role: "date_of_birth",
     category: "date_of_birth",
     what: "a date of birth",
@@ -310,7 +317,7 @@ const headerRules: readonly HeaderRule[] = [
   },
   {
     pattern:
-      /\b(member(ship)?|customer|record|ref|reference|person|row) ?(number|no|num|id|ref)\b|^(id|uid|uuid|ref)$/,
+      /\b(member(ship)?|customer|record|ref|reference|person|row|staff|employee|payroll|personnel|works|student|account ?holder) ?(number|no|num|id|ref)\b|\bpayroll ?ref\w*|^(id|uid|uuid|ref)$/,
     role: "other",
     category: null,
     what: "a record or member number, which is not personal data of a category of its own",
@@ -346,25 +353,56 @@ const headerRules: readonly HeaderRule[] = [
     expects: [],
   },
   {
-    pattern: /\b(post ?code|postal ?code|zip|zip ?code|eircode)/,
+    pattern:
+      /\b(post ?code|postal ?code|zip|zip ?code|eircode|code postal|plz|postleitzahl|codigo postal|cap)\b/,
     role: "postcode",
     category: "address",
     what: "a postcode",
     expects: ["uk_postcode"],
   },
   {
-    pattern: /\b(country|country ?of ?residence|residence ?country)\b/,
+    pattern: /\b(country|country ?of ?residence|residence ?country|pays|pais|paese|staat)\b/,
     role: "country",
     category: null,
     what: "a country of residence, used to attribute people to jurisdictions",
     expects: ["country"],
   },
   {
-    pattern: /\b(tele)?phone|\bmobile|\b(mob|tel|tel ?no|cell|landline|fax|contact ?number)\b/,
+    pattern:
+      /\b(tele)?phone|\bmobile|\b(mob|tel|tel ?no|cell|landline|fax|contact ?number|telephone|portable|handy|telefon|telefono|movil|cellulare)\b/,
     role: "phone",
     category: "contact",
     what: "a phone number",
     expects: ["uk_phone"],
+  },
+  {
+    // Flags about the record, not facts about the person: "Terms and Conditions", "Third Party Marketing".
+    pattern: /\b(consent|consents|terms|marketing|opt ?in|opt ?out|preferences?|subscri\w*|gift ?aid|gdpr)\b/,
+    role: "other",
+    category: null,
+    what: "a consent or preference flag, not personal data of a category of its own",
+    expects: [],
+  },
+  {
+    pattern: /\b(cvv|cvc|security ?(code|answer|question)|memorable ?(word|answer))\b/,
+    role: "other",
+    category: "credentials",
+    what: "a security code or answer",
+    expects: [],
+  },
+  {
+    pattern: /\b(nhs|chi|hcn) ?(number|no|num)?\b|\b(social ?security|ssn|tax ?(id|number|reference)|utr)\b/,
+    role: "other",
+    category: "government_id",
+    what: "a health-service, social-security or tax number",
+    expects: [],
+  },
+  {
+    pattern: /\b(children|child|dependants?|dependents?|under ?18|minors?|guardian ?of)\b/,
+    role: "other",
+    category: "children",
+    what: "data about children",
+    expects: [],
   },
   // The special categories of personal data (GDPR Art 9(1) and its UK, Isle of Man, Jersey and Guernsey
   // equivalents), then criminal offence data (Art 10).
@@ -391,7 +429,7 @@ const headerRules: readonly HeaderRule[] = [
   },
   {
     pattern:
-      /\b(disability|disabilities|disabled|health|medical|diagnosis|illness|conditions?|allerg(y|ies)|sickness|reasonable ?adjustments?)\b/,
+      /\b(disability|disabilities|disabled|health|medical|diagnosis|illness|(medical|health|long ?term) ?conditions?|allerg(y|ies)|sickness|reasonable ?adjustments?)\b/,
     role: "other",
     category: "health",
     what: "health (a special category)",
@@ -405,7 +443,7 @@ const headerRules: readonly HeaderRule[] = [
     expects: [],
   },
   {
-    pattern: /\b(political|politics|party)\b/,
+    pattern: /\b(political|politics)\b/,
     role: "other",
     category: "political_opinions",
     what: "political opinions (a special category)",
@@ -448,14 +486,16 @@ const headerRules: readonly HeaderRule[] = [
     expects: [],
   },
   {
-    pattern: /\b(first ?name|fore ?names?|given ?names?|christian ?name)\b|^first$/,
+    pattern:
+      /\b(first ?name|fore ?names?|given ?names?|christian ?name|prenom|vorname|nombre|nome)\b|^first$/,
     role: "first_name",
     category: "name",
     what: "a first name",
     expects: [],
   },
   {
-    pattern: /\b(last ?name|sur ?name|family ?name)\b|^last$/,
+    pattern:
+      /\b(last ?name|sur ?name|family ?name|nom|nom de famille|nachname|familienname|apellidos?|cognome)\b|^last$/,
     role: "last_name",
     category: "name",
     what: "a last name",
@@ -488,6 +528,8 @@ const headerRules: readonly HeaderRule[] = [
 /** "EmailAddress", "email_address", "E-mail" and "Address1" read as "email address", "e mail", "address 1". */
 function normaliseHeader(header: string): string {
   return header
+    .normalize("NFKD")
+    .replace(/\p{M}/gu, "") // "Prénom" reads as "prenom"
     .replace(/([a-z])([A-Z])/g, "$1 $2")
     .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
     .replace(/([A-Za-z])(\d)/g, "$1 $2")
@@ -771,7 +813,7 @@ const E = 69;
  * (area GY), `GB` for any other; null when it is not a valid postcode (outward A9, A99, AA9, AA99, A9A or AA9A,
  * then inward 9AA). Case, spaces and surrounding whitespace do not matter.
  */
-export function postcodeJurisdiction(raw: string): "GB" | "IM" | "JE" | "GG" | null {
+export function postcodeJurisdiction(raw: string): "GB" | "IM" | "JE" | "GG" | "GI" | null {
   let n = 0;
   for (let i = 0; i < raw.length; i++) {
     const c = raw.charCodeAt(i);
@@ -814,6 +856,7 @@ export function postcodeJurisdiction(raw: string): "GB" | "IM" | "JE" | "GG" | n
   if (c0 === I && c1 === M) return "IM";
   if (c0 === J && c1 === E) return "JE";
   if (c0 === G && c1 === Y) return "GG";
+  if (c0 === G && c1 === 0x58) return "GI"; // GX11 1AA: Gibraltar, which has its own law
   return "GB";
 }
 
@@ -1056,7 +1099,21 @@ function buildCountryTable(): Map<string, string> {
 
 const countryTable = buildCountryTable();
 // Spellings long enough for a one-letter slip to be a slip and not another country ("Gambia", "Zambia").
+// English names only: slips in other languages are not guessed at.
 const fuzzyCandidates = [...countryTable.keys()].filter((key) => key.length >= 6);
+// Country names in the languages of the exports most often seen beside English ones ("Deutschland",
+// "Royaume-Uni", "España"), where no English spelling already has that key.
+for (const locale of ["fr", "de", "es", "it", "nl", "pt"]) {
+  const names = new Intl.DisplayNames([locale], { type: "region" });
+  const codes = ALPHA_3.split(" ");
+  for (let i = 0; i + 1 < codes.length; i += 2) {
+    const alpha2 = codes[i] ?? "";
+    const name = names.of(alpha2);
+    if (name === undefined || name === alpha2) continue;
+    const key = normaliseCountry(name);
+    if (key !== "" && !countryTable.has(key)) countryTable.set(key, alpha2);
+  }
+}
 
 /** Optimal string alignment distance, but only whether it is at most 1. */
 function withinOneEdit(a: string, b: string): boolean {
