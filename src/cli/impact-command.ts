@@ -72,6 +72,74 @@ export function printImpact(result: ImpactResult, seconds: number): string {
   return `${lines.join("\n")}\n`;
 }
 
+interface BreachUpdate {
+  breachId: string;
+  api: string;
+  token: string;
+}
+
+/**
+ * Feeds the counts into a breach through the API (so roles, the audit chain and re-assessment apply): the
+ * people by jurisdiction replace the breach's `subjects`, the kinds of data found join its `dataCategories`,
+ * and the rows become its `records`. Returns what to print.
+ */
+async function updateBreach(result: ImpactResult, target: BreachUpdate): Promise<string> {
+  const url = `${target.api.replace(/\/+$/, "")}/api/v1/breaches/${encodeURIComponent(target.breachId)}`;
+  const headers = { authorization: `Bearer ${target.token}`, "content-type": "application/json" };
+  const call = async (method: "GET" | "PATCH", body?: unknown) => {
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (error) {
+      throw new InputError([`--api: cannot reach ${target.api} (${(error as Error).message})`]);
+    }
+    const json = (await response.json().catch(() => null)) as Record<string, unknown> | null;
+    if (!response.ok)
+      throw new InputError([
+        `--breach ${target.breachId}: the API answered ${String(response.status)} (${typeof json?.detail === "string" ? json.detail : response.statusText})`,
+      ]);
+    return json ?? {};
+  };
+  const breach = await call("GET");
+  const incident = (breach.incident ?? {}) as {
+    subjects?: Record<string, number>;
+    dataCategories?: string[];
+  };
+  const subjects: Record<string, number | null> = {};
+  for (const code of Object.keys(incident.subjects ?? {})) subjects[code] = null; // counts no longer found
+  for (const [code, count] of Object.entries(result.subjectsByJurisdiction))
+    if (code !== "unknown" && count > 0) subjects[code] = count;
+  const dataCategories = [
+    ...new Set([...(incident.dataCategories ?? []), ...Object.keys(result.categories)]),
+  ];
+  const updated = await call("PATCH", { subjects, dataCategories, records: result.rows });
+  const changes = (updated.changes ?? []) as {
+    jurisdiction: string;
+    duty: string;
+    field: string;
+    from: unknown;
+    to: unknown;
+  }[];
+  const lines = [
+    `Breach ${target.breachId} updated and re-assessed (version ${String((updated.breach as { version?: number } | undefined)?.version ?? "?")}).`,
+  ];
+  for (const change of changes)
+    lines.push(
+      `  ${change.jurisdiction} ${change.duty}: ${change.field} ${String(change.from)} → ${String(change.to)}`,
+    );
+  if (changes.length === 0) lines.push("  No duty changed.");
+  const unknown = result.subjectsByJurisdiction.unknown ?? 0;
+  if (unknown > 0)
+    lines.push(
+      `  ${number.format(unknown)} people whose jurisdiction is unknown are not in the breach's counts: find where they live.`,
+    );
+  return `${lines.join("\n")}\n`;
+}
+
 export function registerImpactCommand(program: Command, io: CliIo, progressToTerminal: boolean): void {
   program
     .command("impact")
@@ -84,6 +152,13 @@ export function registerImpactCommand(program: Command, io: CliIo, progressToTer
       "--key <column>",
       "the column that identifies a person (default: e-mail, else name + birth date + postcode)",
     )
+    .option("--breach <id>", "update this breach with the counts and categories found, and re-assess it")
+    .addOption(
+      new Option("--api <url>", "the dpdesk server for --breach")
+        .env("DPDESK_URL")
+        .default("http://127.0.0.1:8080"),
+    )
+    .addOption(new Option("--token <token>", "an API token for --breach").env("DPDESK_TOKEN"))
     .addOption(
       new Option("--workers <n>", "threads for a large plain file (default: one per core)").argParser(
         (value) => {
@@ -109,8 +184,18 @@ export function registerImpactCommand(program: Command, io: CliIo, progressToTer
     .action(
       async (
         files: string[],
-        options: { json?: boolean; key?: string; maxErrors: string; workers?: string },
+        options: {
+          json?: boolean;
+          key?: string;
+          maxErrors: string;
+          workers?: string;
+          breach?: string;
+          api: string;
+          token?: string;
+        },
       ) => {
+        if (options.breach !== undefined && options.token === undefined)
+          throw new InputError(["--breach: give an API token with --token or DPDESK_TOKEN"]);
         const startedAt = performance.now();
         const showProgress = progressToTerminal && options.json !== true;
         const terminal = { shown: false };
@@ -133,6 +218,14 @@ export function registerImpactCommand(program: Command, io: CliIo, progressToTer
           io.stdout(
             options.json === true ? `${JSON.stringify(result, null, 2)}\n` : printImpact(result, seconds),
           );
+          if (options.breach !== undefined && options.token !== undefined) {
+            const report = await updateBreach(result, {
+              breachId: options.breach,
+              api: options.api,
+              token: options.token,
+            });
+            (options.json === true ? io.stderr : io.stdout)(report);
+          }
         } catch (error) {
           if (terminal.shown) io.stderr("\n");
           if (error instanceof ImpactInputError) throw new InputError([error.message]);

@@ -5,6 +5,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { assessmentSchema } from "../law/index.js";
 import { runCli } from "./main.js";
+import { createOrganisation, startTestApp, unionIncident } from "../../test/support/test-app.js";
 
 const example = fileURLToPath(new URL("../../examples/prospect-union-2025.json", import.meta.url));
 
@@ -187,5 +188,65 @@ describe("dpdesk impact", () => {
     const badKey = await run(["impact", exposed, "--key", "Shoe size"]);
     expect(badKey.code).toBe(2);
     expect(badKey.stderr).toContain("--key Shoe size: no such column");
+  });
+});
+
+describe("dpdesk impact --breach", () => {
+  const exposed = fileURLToPath(new URL("../../examples/exposed-members.csv", import.meta.url));
+
+  it("feeds the counts and categories into the breach through the API, which re-assesses it", async () => {
+    const t = await startTestApp();
+    try {
+      await t.app.server.listen({ host: "127.0.0.1", port: 0 });
+      const address = t.app.server.server.address();
+      const api = `http://127.0.0.1:${String(typeof address === "object" && address !== null ? address.port : 0)}`;
+      const { api: client, token } = await createOrganisation(t.app);
+      const filed = await client.post(
+        "/api/v1/breaches",
+        unionIncident({ subjects: { GB: 100, FR: 5 }, dataCategories: ["name", "contact"] }),
+      );
+      const id = filed.json.id as string;
+      const { code, stdout, stderr } = await run([
+        "impact",
+        exposed,
+        "--breach",
+        id,
+        "--api",
+        api,
+        "--token",
+        token,
+      ]);
+      expect(stderr).toBe("");
+      expect(code).toBe(0);
+      expect(stdout).toContain(`Breach ${id} updated and re-assessed (version 2).`);
+      expect(stdout).toContain("1 people whose jurisdiction is unknown are not in the breach's counts");
+      const breach = (await client.get(`/api/v1/breaches/${id}`)).json;
+      expect(breach.incident.subjects).toEqual({ GB: 2, IM: 2, JE: 1, GG: 1, FR: 1 });
+      expect(breach.incident.dataCategories).toEqual(
+        expect.arrayContaining(["name", "contact", "sex_life_or_sexual_orientation", "health"]),
+      );
+      expect(breach.incident.records).toBe(10);
+      expect((await client.get("/api/v1/audit/verify")).json.ok).toBe(true);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("asks for a token, and names the breach when the API refuses", async () => {
+    const noToken = await run(["impact", exposed, "--breach", "b"]);
+    expect(noToken.code).toBe(2);
+    expect(noToken.stderr).toContain("--breach: give an API token with --token or DPDESK_TOKEN");
+    const unreachable = await run([
+      "impact",
+      exposed,
+      "--breach",
+      "b",
+      "--api",
+      "http://127.0.0.1:9",
+      "--token",
+      "dpd_x",
+    ]);
+    expect(unreachable.code).toBe(2);
+    expect(unreachable.stderr).toContain("--api: cannot reach http://127.0.0.1:9");
   });
 });
