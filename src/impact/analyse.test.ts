@@ -259,4 +259,24 @@ describe("dpdesk impact: the analysis", () => {
       "members.xlsx#2:Country",
     );
   });
+
+  it("takes a title line above the header for what it is, in one thread or several", async () => {
+    const rows = Array.from({ length: 40 }, (_, n) => `m${String(n)}@example.org,IM1 1AA,Douglas`);
+    const path = await file(
+      "titled.csv",
+      `Members export 2025-06-01\nEmail,Postcode,Town\n${rows.join("\n")}\n`,
+    );
+    for (const workers of [1, 2]) {
+      const result = await analyseFiles([path], { maxErrors: 100, workers, parallelFrom: 0 });
+      expect(result.subjects).toBe(40);
+      expect(result.subjectsByJurisdiction.IM).toBe(40);
+      expect(result.problems).toEqual([
+        {
+          file: "titled.csv",
+          line: 1,
+          message: 'a title ("Members export 2025-06-01"), not a header: the header is line 2',
+        },
+      ]);
+    }
+  });
 });

@@ -208,6 +208,8 @@ function flatten(
 /** The header and the first rows of a file, read from its start: enough to classify its columns. */
 interface FileHead {
   header: string[];
+  /** A title line found above the header. */
+  title?: { line: number; text: string; header: number } | null;
   lineEnd?: number;
   encoding?: TextEncoding;
   sample: CsvRow[];
@@ -251,7 +253,11 @@ function classify(
 async function readHead(path: string, size: number): Promise<FileHead | null> {
   const handle = await open(path, "r");
   try {
-    const found: { header: string[] | null; done: boolean } = { header: null, done: false };
+    const found: {
+      header: string[] | null;
+      done: boolean;
+      title: { line: number; text: string; header: number } | null;
+    } = { header: null, done: false, title: null };
     const sample: CsvRow[] = [];
     let scanner: CsvScanner | null = null;
     let position = 0;
@@ -268,8 +274,14 @@ async function readHead(path: string, size: number): Promise<FileHead | null> {
         maxFieldBytes: MAX_FIELD_BYTES,
         onRow: (row) => {
           if (found.done) return;
+          const fields = Array.from({ length: row.count }, (_, index) => fieldText(row, index).trim());
           if (found.header === null) {
-            found.header = Array.from({ length: row.count }, (_, index) => fieldText(row, index).trim());
+            found.header = fields;
+            return;
+          }
+          if (sample.length === 0 && found.title === null && isTitleOver(found.header, fields)) {
+            found.title = { line: row.line - 1, text: found.header.join(" ").trim(), header: row.line };
+            found.header = fields;
             return;
           }
           sample.push(copyRow(row));
@@ -285,6 +297,7 @@ async function readHead(path: string, size: number): Promise<FileHead | null> {
     const first = sample[0];
     return {
       header,
+      title: found.title,
       sample,
       delimiter: sniffDelimiter(await firstBytes(handle)),
       lineEnd: sniffLineEnd(await firstBytes(handle)),
@@ -391,6 +404,12 @@ export function emptyResult(key: string | undefined): ImpactResult {
 }
 
 const someoneElse = /\b(kin|emergency|guardian|parent|spouse|partner|referee|manager|mother|father|nok)\b/i;
+
+/** Whether a first line is a title above the real header ("Members export 2025-06-01", then the columns). */
+function isTitleOver(first: readonly string[], next: readonly string[]): boolean {
+  const filled = (fields: readonly string[]) => fields.filter((field) => field !== "").length;
+  return filled(first) <= 1 && filled(next) >= 3;
+}
 
 function columnName(header: readonly string[], index: number): string {
   const name = header[index] ?? "";
@@ -728,6 +747,12 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
     } else tally.absorb(firstTally.data());
     for (const [index, column] of columns.entries())
       result.columns.push({ ...column, file: name, name: columnName(head.header, index) });
+    if (head.title !== undefined && head.title !== null)
+      addProblem({
+        file: name,
+        line: head.title.line,
+        message: `a title ("${head.title.text}"), not a header: the header is line ${String(head.title.header)}`,
+      });
     let line = head.dataLine;
     for (const [index, part] of results.entries()) {
       const shift = index === 0 ? 0 : line - 1;
@@ -748,7 +773,11 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
     const stream = createReadStream(path, { highWaterMark: CHUNK });
     const source: AsyncIterable<Buffer> = format.gzip ? stream.pipe(createGunzip()) : stream;
     // Set by the scanner's callbacks as the file is read.
-    const state: { header: string[] | null; plan: FilePlan | null } = { header: null, plan: null };
+    const state: { header: string[] | null; plan: FilePlan | null; titleChecked: boolean } = {
+      header: null,
+      plan: null,
+      titleChecked: false,
+    };
     const sample: CsvRow[] = [];
     let bytesRead = 0;
     let checkUtf8 = false;
@@ -795,12 +824,25 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
             if (!isUtf8(row.bytes.subarray(low, high)))
               addProblem({ file: name, line: row.line, message: "not valid UTF-8 (read with replacements)" });
           }
-          if (state.header === null) {
+          if (state.header === null || (sample.length === 0 && state.plan === null && !state.titleChecked)) {
             const header = Array.from({ length: row.count }, (_, index) => fieldText(row, index).trim());
-            state.header = header;
-            if (header.every((column) => column === ""))
-              throw new ImpactInputError(`${path}: the first line (the header) is empty`);
-            return;
+            if (state.header !== null) {
+              state.titleChecked = true;
+              if (isTitleOver(state.header, header)) {
+                addProblem({
+                  file: name,
+                  line: row.line - 1,
+                  message: `a title ("${state.header.join(" ").trim()}"), not a header: the header is line ${String(row.line)}`,
+                });
+                state.header = header;
+                return;
+              }
+            } else {
+              state.header = header;
+              if (header.every((column) => column === ""))
+                throw new ImpactInputError(`${path}: the first line (the header) is empty`);
+              return;
+            }
           }
           if (state.plan !== null) tally.count(row, state.plan, name);
           else {
