@@ -39,6 +39,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import pg from "pg";
+import { machineTicks } from "./machine.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
@@ -374,18 +375,6 @@ function postgresTicks(): number {
     return NaN;
   }
   return total;
-}
-
-function machineTicks(): { busy: number; total: number } {
-  try {
-    const line = readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "";
-    const values = line.trim().split(/\s+/).slice(1).map(Number);
-    const total = values.reduce((a, b) => a + b, 0);
-    const idle = (values[3] ?? 0) + (values[4] ?? 0);
-    return { busy: total - idle, total };
-  } catch {
-    return { busy: NaN, total: NaN };
-  }
 }
 
 interface CpuSample {

@@ -38,6 +38,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { parse } from "csv-parse";
+import { machineTicks } from "./machine.js";
 import {
   attribute,
   countryCodeBySpelling,
@@ -173,18 +174,6 @@ const disturbedCores = 0.25;
 // CPU accounting from /proc/stat (Linux): what the pipeline used and what everything else used during each run.
 
 const clockTicks = 100;
-
-function machineTicks(): { busy: number; total: number } {
-  try {
-    const line = readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "";
-    const values = line.trim().split(/\s+/).slice(1).map(Number);
-    const total = values.reduce((a, b) => a + b, 0);
-    const idle = (values[3] ?? 0) + (values[4] ?? 0);
-    return { busy: total - idle, total };
-  } catch {
-    return { busy: NaN, total: NaN };
-  }
-}
 
 interface Sample<T> {
   result: T;
