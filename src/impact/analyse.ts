@@ -260,6 +260,7 @@ async function readHead(path: string, size: number): Promise<FileHead | null> {
     } = { header: null, done: false, title: null };
     const sample: CsvRow[] = [];
     let scanner: CsvScanner | null = null;
+    let format: { delimiter: number; lineEnd: number; encoding: TextEncoding } | null = null;
     let position = 0;
     while (!found.done && position < size) {
       const buffer = new Uint8Array(Math.min(CHUNK, size - position));
@@ -267,10 +268,14 @@ async function readHead(path: string, size: number): Promise<FileHead | null> {
       if (bytesRead === 0) break;
       position += bytesRead;
       const bytes = buffer.subarray(0, bytesRead);
-      scanner ??= new CsvScanner({
+      // The file's format, from its first bytes.
+      format ??= {
         delimiter: sniffDelimiter(bytes),
         lineEnd: sniffLineEnd(bytes),
         encoding: sniffEncoding(bytes),
+      };
+      scanner ??= new CsvScanner({
+        ...format,
         maxFieldBytes: MAX_FIELD_BYTES,
         onRow: (row) => {
           if (found.done) return;
@@ -293,27 +298,19 @@ async function readHead(path: string, size: number): Promise<FileHead | null> {
     }
     if (!found.done && scanner !== null) scanner.end();
     const header = found.header;
-    if (header === null || scanner === null) return null;
+    if (header === null || scanner === null || format === null) return null;
     const first = sample[0];
     return {
       header,
       title: found.title,
       sample,
-      delimiter: sniffDelimiter(await firstBytes(handle)),
-      lineEnd: sniffLineEnd(await firstBytes(handle)),
-      encoding: sniffEncoding(await firstBytes(handle)),
+      ...format,
       dataOffset: first?.offset ?? size,
       dataLine: first?.line ?? 2,
     };
   } finally {
     await handle.close();
   }
-}
-
-async function firstBytes(handle: Awaited<ReturnType<typeof open>>): Promise<Uint8Array> {
-  const buffer = new Uint8Array(64 * 1024);
-  const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-  return buffer.subarray(0, bytesRead);
 }
 
 /** Row starts near each of `count - 1` evenly spaced points after `from` (a point's next line start). */
