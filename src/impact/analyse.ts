@@ -209,9 +209,9 @@ function flatten(
 interface FileHead {
   header: string[];
   /** A title line found above the header. */
-  title?: { line: number; text: string; header: number } | null;
-  lineEnd?: number;
-  encoding?: TextEncoding;
+  title: { line: number; text: string; header: number } | null;
+  lineEnd: number;
+  encoding: TextEncoding;
   sample: CsvRow[];
   delimiter: number;
   /** Where the first data row starts, and its line; the file's size when there is none. */
@@ -220,7 +220,7 @@ interface FileHead {
 }
 
 function classify(
-  head: FileHead,
+  head: Pick<FileHead, "header" | "sample">,
   key: string | undefined,
   file: string,
 ): { plan: FilePlan; columns: ColumnClass[] } {
@@ -382,7 +382,7 @@ function startWorker() {
   };
 }
 
-export function emptyResult(key: string | undefined): ImpactResult {
+function emptyResult(key: string | undefined): ImpactResult {
   return {
     files: [],
     rows: 0,
@@ -445,39 +445,44 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
     const name = names[fileIndex] ?? path;
     fileName = name;
     const rowsBefore = tally.rows;
-    if (!format.gzip && format.head[0] === 0x50 && format.head[1] === 0x4b) {
-      // A ZIP file: an Excel workbook (.xlsx), each sheet a table.
-      await countWorkbook(path, name);
-      result.files.push({ file: name, bytes: format.bytes, rows: tally.rows - rowsBefore, format: "XLSX" });
-      if (tally.rows === rowsBefore) addProblem({ file: name, line: null, message: "no rows in any sheet" });
-      continue;
-    }
-    // What the file holds, from its first bytes (after gunzipping): not from its name.
-    const kind = textKind(format.gzip ? await gunzippedHead(path) : format.head, path);
-    const jsonLines = kind === "jsonl" || /\.(jsonl|ndjson)(\.gz)?$/i.test(name);
-    if (jsonLines) {
-      await countJsonLines(path, name, format.gzip);
-      result.files.push({
-        file: name,
-        bytes: format.bytes,
-        rows: tally.rows - rowsBefore,
-        format: `JSON Lines${format.gzip ? ", gzip" : ""}`,
-      });
-      if (tally.rows === rowsBefore) addProblem({ file: name, line: null, message: "no records" });
-      continue;
-    }
-    let delimiter: number;
-    const parallel = !format.gzip && workers > 1 && format.bytes >= parallelFrom;
-    const counted = parallel ? await countInParallel(path, name, format.bytes, workers) : null;
-    if (counted !== null) delimiter = counted;
-    else delimiter = await countSequentially(path, name, format);
+    const counted = await countFile(path, name, format);
     result.files.push({
       file: name,
       bytes: format.bytes,
       rows: tally.rows - rowsBefore,
-      format: `${delimiter === 0x09 ? "TSV" : `CSV (${String.fromCharCode(delimiter)})`}${format.gzip ? ", gzip" : ""}`,
+      format: counted.format,
     });
-    if (tally.rows === rowsBefore) addProblem({ file: name, line: null, message: "a header but no rows" });
+    if (tally.rows === rowsBefore) addProblem({ file: name, line: null, message: counted.ifEmpty });
+  }
+
+  /**
+   * Counts one file by what it holds (from its first bytes, gunzipped: not from its name); returns its format
+   * and what to say if it had no rows.
+   */
+  async function countFile(
+    path: string,
+    name: string,
+    format: { gzip: boolean; head: Buffer; bytes: number },
+  ): Promise<{ format: string; ifEmpty: string }> {
+    const gzip = format.gzip ? ", gzip" : "";
+    if (!format.gzip && format.head[0] === 0x50 && format.head[1] === 0x4b) {
+      // A ZIP file: an Excel workbook (.xlsx), each sheet a table.
+      await countWorkbook(path, name);
+      return { format: "XLSX", ifEmpty: "no rows in any sheet" };
+    }
+    const kind = textKind(format.gzip ? await gunzippedHead(path) : format.head, path);
+    if (kind === "jsonl" || /\.(jsonl|ndjson)(\.gz)?$/i.test(name)) {
+      await countJsonLines(path, name, format.gzip);
+      return { format: `JSON Lines${gzip}`, ifEmpty: "no records" };
+    }
+    const parallel = !format.gzip && workers > 1 && format.bytes >= parallelFrom;
+    const delimiter =
+      (parallel ? await countInParallel(path, name, format.bytes, workers) : null) ??
+      (await countSequentially(path, name, format));
+    return {
+      format: `${delimiter === 0x09 ? "TSV" : `CSV (${String.fromCharCode(delimiter)})`}${gzip}`,
+      ifEmpty: "a header but no rows",
+    };
   }
 
   /**
@@ -518,11 +523,7 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
     };
     const classifyPending = () => {
       const sample = pending.map((entry) => copyRow(lay(entry.line, entry.fields)));
-      const classified = classify(
-        { header, sample, delimiter: 0x2c, dataOffset: 0, dataLine: 2 },
-        options.key,
-        name,
-      );
+      const classified = classify({ header, sample }, options.key, name);
       plan = classified.plan;
       for (const [index, column] of classified.columns.entries())
         result.columns.push({ ...column, file: name, name: columnName(header, index) });
@@ -744,7 +745,7 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
     } else tally.absorb(firstTally.data());
     for (const [index, column] of columns.entries())
       result.columns.push({ ...column, file: name, name: columnName(head.header, index) });
-    if (head.title !== undefined && head.title !== null)
+    if (head.title !== null)
       addProblem({
         file: name,
         line: head.title.line,
@@ -784,12 +785,7 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
     const startCounting = () => {
       const header = state.header;
       if (header === null) return;
-      const first = sample[0];
-      const { plan, columns } = classify(
-        { header, sample, delimiter, dataOffset: first?.offset ?? 0, dataLine: first?.line ?? 2 },
-        options.key,
-        name,
-      );
+      const { plan, columns } = classify({ header, sample }, options.key, name);
       state.plan = plan;
       for (const [index, column] of columns.entries())
         result.columns.push({ ...column, file: name, name: columnName(header, index) });

@@ -4,7 +4,6 @@ import {
   classifyColumn,
   countryJurisdiction,
   maskValue,
-  normaliseEmail,
   phoneJurisdiction,
   postcodeJurisdiction,
   type ColumnRole,
@@ -533,14 +532,5 @@ describe("maskValue", () => {
     original.forEach((ch, i) => {
       if (!/[\p{L}\p{N}]/u.test(ch)) expect(masked[i]).toBe(ch);
     });
-  });
-});
-
-describe("normaliseEmail", () => {
-  it.each([
-    ["  Jane.Smith@Example.ORG ", "jane.smith@example.org"],
-    ["sam@example.com", "sam@example.com"],
-  ])("%j is %j", (raw, normalised) => {
-    expect(normaliseEmail(raw)).toBe(normalised);
   });
 });

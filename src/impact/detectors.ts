@@ -1181,12 +1181,3 @@ export function countryJurisdiction(raw: string): string | null {
   countryCache.set(raw, code);
   return code;
 }
-
-// ---------------------------------------------------------------------------------------------------------
-// normaliseEmail
-// ---------------------------------------------------------------------------------------------------------
-
-/** An e-mail address as compared across files: trimmed and lower-cased. */
-export function normaliseEmail(raw: string): string {
-  return raw.trim().toLowerCase();
-}
