@@ -8,6 +8,9 @@ import { breachStateSources } from "./breaches/breach-state.js";
 import { organisationStateSources } from "./organisations/organisation-state.js";
 import type { EntityStateSource } from "./platform/audit/verify-audit-chain.js";
 import { registerBreachRoutes } from "./breaches/breach-routes.js";
+import { createRecipientService, type RecipientService } from "./breaches/recipient-service.js";
+import { registerRecipientRoutes } from "./breaches/recipient-routes.js";
+import type { DataKey } from "./platform/crypto/data-key.js";
 import {
   createOrganisationService,
   type Clock,
@@ -33,11 +36,18 @@ export interface Services {
   database: Database;
   organisations: OrganisationService;
   breaches: BreachService;
+  recipients: RecipientService;
+}
+
+export interface ServiceOptions {
+  clock?: Clock;
+  /** Seals recipient lists; without it (commands that never touch them) they cannot be imported or read. */
+  dataKey?: DataKey;
 }
 
 export async function openServices(
   location: DatabaseLocation,
-  clock: Clock = systemClock,
+  { clock = systemClock, dataKey }: ServiceOptions = {},
 ): Promise<Services> {
   const database = await openDatabase(location);
   try {
@@ -46,10 +56,12 @@ export async function openServices(
     await database.close();
     throw error;
   }
+  const breaches = createBreachService({ db: database.db, clock });
   return {
     database,
     organisations: createOrganisationService({ db: database.db, clock }),
-    breaches: createBreachService({ db: database.db, clock }),
+    breaches,
+    recipients: createRecipientService({ db: database.db, clock, dataKey, breaches }),
   };
 }
 
@@ -84,6 +96,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
     secureCookies: options.secureCookies,
   });
   registerBreachRoutes(server, services.breaches, clock);
+  registerRecipientRoutes(server, services.recipients, { maxUploadBytes: options.maxUploadBytes });
   await server.ready();
   return {
     server,

@@ -132,4 +132,18 @@ export const breachStateSources: readonly EntityStateSource[] = [
       );
     },
   },
+  {
+    // Completed recipient imports (an import under way has no event yet). The list itself changes as imports
+    // merge into it; each import's row records what it brought.
+    entityType: "recipient_import",
+    async load(db, orgId) {
+      const rows = await db
+        .selectFrom("recipient_imports")
+        .selectAll()
+        .where("org_id", "=", orgId)
+        .where("completed_at", "is not", null)
+        .execute();
+      return new Map(rows.map((row) => [row.import_id, rowStateHash(row)]));
+    },
+  },
 ];

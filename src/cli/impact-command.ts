@@ -1,6 +1,10 @@
 /** `dpdesk impact FILE...`: who was exposed in these files, where they live and what of theirs. */
 import { Option, type Command } from "commander";
+import { stat } from "node:fs/promises";
+import { basename, resolve } from "node:path";
 import { analyseFiles, ImpactInputError, type ImpactProgress, type ImpactResult } from "../impact/analyse.js";
+import { importRecipients, type RecipientImport, type RecipientStore } from "../impact/recipient-import.js";
+import { namedId } from "../platform/ids.js";
 import { InputError } from "./input-error.js";
 import type { CliIo } from "./main.js";
 
@@ -72,27 +76,35 @@ export function printImpact(result: ImpactResult, seconds: number): string {
   return `${lines.join("\n")}\n`;
 }
 
-interface BreachUpdate {
+interface BreachTarget {
   breachId: string;
   api: string;
   token: string;
 }
 
-/**
- * Feeds the counts into a breach through the API (so roles, the audit chain and re-assessment apply): the
- * people by jurisdiction replace the breach's `subjects`, the kinds of data found join its `dataCategories`,
- * and the rows become its `records`. Returns what to print.
- */
-async function updateBreach(result: ImpactResult, target: BreachUpdate): Promise<string> {
-  const url = `${target.api.replace(/\/+$/, "")}/api/v1/breaches/${encodeURIComponent(target.breachId)}`;
-  const headers = { authorization: `Bearer ${target.token}`, "content-type": "application/json" };
-  const call = async (method: "GET" | "PATCH", body?: unknown) => {
+interface Completion {
+  recipients: { people: number; byJurisdiction: Record<string, number> };
+  breach: {
+    updated: boolean;
+    version?: number;
+    changes: { jurisdiction: string; duty: string; field: string; from: unknown; to: unknown }[];
+  };
+}
+
+/** The recipient-list endpoints of a breach, called over HTTP with the token. */
+function breachStore(target: BreachTarget): RecipientStore<Completion> {
+  const base = `${target.api.replace(/\/+$/, "")}/api/v1/breaches/${encodeURIComponent(target.breachId)}/recipient-imports`;
+  const call = async (
+    method: "POST" | "PUT",
+    url: string,
+    body: unknown,
+  ): Promise<Record<string, unknown>> => {
     let response: Response;
     try {
       response = await fetch(url, {
         method,
-        headers,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        headers: { authorization: `Bearer ${target.token}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
       });
     } catch (error) {
       throw new InputError([`--api: cannot reach ${target.api} (${(error as Error).message})`]);
@@ -104,35 +116,52 @@ async function updateBreach(result: ImpactResult, target: BreachUpdate): Promise
       ]);
     return json ?? {};
   };
-  const breach = await call("GET");
-  const incident = (breach.incident ?? {}) as {
-    subjects?: Record<string, number>;
-    dataCategories?: string[];
+  return {
+    async start(importId, sources) {
+      const started = await call("POST", base, { importId, sources });
+      return { batchesStored: (started.batchesStored ?? []) as number[] };
+    },
+    async store(importId, batch, recipients) {
+      await call("PUT", `${base}/${importId}/batches/${String(batch)}`, { recipients });
+    },
+    async complete(importId, totals) {
+      return (await call("POST", `${base}/${importId}/complete`, totals)) as unknown as Completion;
+    },
   };
-  const subjects: Record<string, number | null> = {};
-  for (const code of Object.keys(incident.subjects ?? {})) subjects[code] = null; // counts no longer found
-  for (const [code, count] of Object.entries(result.subjectsByJurisdiction))
-    if (code !== "unknown" && count > 0) subjects[code] = count;
-  const dataCategories = [
-    ...new Set([...(incident.dataCategories ?? []), ...Object.keys(result.categories)]),
-  ];
-  const updated = await call("PATCH", { subjects, dataCategories, records: result.rows });
-  const changes = (updated.changes ?? []) as {
-    jurisdiction: string;
-    duty: string;
-    field: string;
-    from: unknown;
-    to: unknown;
-  }[];
+}
+
+/** The same files (by path, size and time of change) and key make the same import: running it again resumes it. */
+async function importIdOf(
+  files: readonly string[],
+  breachId: string,
+  key: string | undefined,
+): Promise<string> {
+  const parts = await Promise.all(
+    files.map(async (file) => {
+      const info = await stat(file).catch(() => null);
+      return `${resolve(file)}:${String(info?.size ?? 0)}:${String(info?.mtimeMs ?? 0)}`;
+    }),
+  );
+  return namedId("cli", breachId, key ?? "", ...parts);
+}
+
+/** What to print once the list is stored and the breach re-assessed. */
+function printImport(imported: RecipientImport<Completion>, breachId: string): string {
+  const { completion } = imported;
   const lines = [
-    `Breach ${target.breachId} updated and re-assessed (version ${String((updated.breach as { version?: number } | undefined)?.version ?? "?")}).`,
+    `Recipient list of breach ${breachId}: ${number.format(completion.recipients.people)} people, sealed at rest (import ${imported.importId}, ${String(imported.batches)} batch${imported.batches === 1 ? "" : "es"}${imported.skipped > 0 ? `, ${String(imported.skipped)} already stored by an earlier run` : ""}).`,
   ];
-  for (const change of changes)
+  if (completion.breach.updated) {
     lines.push(
-      `  ${change.jurisdiction} ${change.duty}: ${change.field} ${String(change.from)} → ${String(change.to)}`,
+      `Breach ${breachId} updated and re-assessed (version ${String(completion.breach.version ?? "?")}).`,
     );
-  if (changes.length === 0) lines.push("  No duty changed.");
-  const unknown = result.subjectsByJurisdiction.unknown ?? 0;
+    for (const change of completion.breach.changes)
+      lines.push(
+        `  ${change.jurisdiction} ${change.duty}: ${change.field} ${String(change.from)} → ${String(change.to)}`,
+      );
+    if (completion.breach.changes.length === 0) lines.push("  No duty changed.");
+  } else lines.push(`Breach ${breachId}: its counts already match the list; not changed.`);
+  const unknown = completion.recipients.byJurisdiction.unknown ?? 0;
   if (unknown > 0)
     lines.push(
       `  ${number.format(unknown)} people whose jurisdiction is unknown are not in the breach's counts: find where they live.`,
@@ -152,7 +181,10 @@ export function registerImpactCommand(program: Command, io: CliIo, progressToTer
       "--key <column>",
       "the column that identifies a person (default: e-mail, else name + birth date + postcode)",
     )
-    .option("--breach <id>", "update this breach with the counts and categories found, and re-assess it")
+    .option(
+      "--breach <id>",
+      "store the people found as this breach's recipient list (sealed), set its counts from the list and re-assess it; run again to resume",
+    )
     .addOption(
       new Option("--api <url>", "the dpdesk server for --breach")
         .env("DPDESK_URL")
@@ -167,6 +199,15 @@ export function registerImpactCommand(program: Command, io: CliIo, progressToTer
           return value;
         },
       ),
+    )
+    .addOption(
+      new Option("--batch-size <n>", "people per request to the API with --breach")
+        .default("2000")
+        .argParser((value) => {
+          if (!/^[1-9]\d*$/.test(value) || Number(value) > 5000)
+            throw new InputError([`--batch-size: must be a whole number from 1 to 5000 (got "${value}")`]);
+          return value;
+        }),
     )
     .addOption(
       new Option("--max-errors <n>", "give up after this many problems")
@@ -192,6 +233,7 @@ export function registerImpactCommand(program: Command, io: CliIo, progressToTer
           breach?: string;
           api: string;
           token?: string;
+          batchSize: string;
         },
       ) => {
         if (options.breach !== undefined && options.token === undefined)
@@ -200,7 +242,7 @@ export function registerImpactCommand(program: Command, io: CliIo, progressToTer
         const showProgress = progressToTerminal && options.json !== true;
         const terminal = { shown: false };
         try {
-          const result = await analyseFiles(files, {
+          const analysis = {
             ...(options.key === undefined ? {} : { key: options.key }),
             maxErrors: Number(options.maxErrors),
             ...(options.workers === undefined ? {} : { workers: Number(options.workers) }),
@@ -212,20 +254,38 @@ export function registerImpactCommand(program: Command, io: CliIo, progressToTer
                   },
                 }
               : {}),
-          });
-          if (terminal.shown) io.stderr("\r\x1b[2K");
-          const seconds = (performance.now() - startedAt) / 1000;
-          io.stdout(
-            options.json === true ? `${JSON.stringify(result, null, 2)}\n` : printImpact(result, seconds),
+          };
+          const print = (result: ImpactResult) => {
+            if (terminal.shown) io.stderr("\r\x1b[2K");
+            terminal.shown = false;
+            const seconds = (performance.now() - startedAt) / 1000;
+            io.stdout(
+              options.json === true ? `${JSON.stringify(result, null, 2)}\n` : printImpact(result, seconds),
+            );
+          };
+          if (options.breach === undefined || options.token === undefined) {
+            print(await analyseFiles(files, analysis));
+            return;
+          }
+          const sizes = await Promise.all(
+            files.map(async (file) => (await stat(file).catch(() => null))?.size ?? 0),
           );
-          if (options.breach !== undefined && options.token !== undefined) {
-            const report = await updateBreach(result, {
+          const imported = await importRecipients(
+            files,
+            {
+              ...analysis,
+              importId: await importIdOf(files, options.breach, options.key),
+              sources: files.map((file, index) => ({ file: basename(file), bytes: sizes[index] ?? 0 })),
+              batchSize: Number(options.batchSize),
+            },
+            breachStore({
               breachId: options.breach,
               api: options.api,
               token: options.token,
-            });
-            (options.json === true ? io.stderr : io.stdout)(report);
-          }
+            }),
+          );
+          print(imported.result);
+          (options.json === true ? io.stderr : io.stdout)(printImport(imported, options.breach));
         } catch (error) {
           if (terminal.shown) io.stderr("\n");
           if (error instanceof ImpactInputError) throw new InputError([error.message]);

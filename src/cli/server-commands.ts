@@ -22,6 +22,17 @@ function config(env: NodeJS.ProcessEnv): Config {
   }
 }
 
+/** The key that seals recipient lists: a bad one stops the server from starting, naming the variable or file. */
+async function loadKey(cfg: Config) {
+  const { loadDataKey, DataKeyError } = await import("../platform/crypto/data-key.js");
+  try {
+    return loadDataKey(cfg.dataKey);
+  } catch (error) {
+    if (error instanceof DataKeyError) throw new InputError([`configuration: ${error.message}`]);
+    throw error;
+  }
+}
+
 function location(cfg: Config): DatabaseLocation {
   if (cfg.database.kind === "postgres")
     return { kind: "postgres", url: cfg.database.url, poolSize: cfg.database.poolSize };
@@ -43,9 +54,9 @@ export function registerServerCommands(program: Command, io: CliIo, env: NodeJS.
     )
     .action(async () => {
       const cfg = config(env);
-      const { openServices } = await loadApp();
-      const services = await openServices(location(cfg));
-      const { buildApp } = await loadApp();
+      const dataKey = await loadKey(cfg);
+      const { openServices, buildApp } = await loadApp();
+      const services = await openServices(location(cfg), { dataKey });
       const app = await buildApp(services, {
         logLevel: cfg.logLevel,
         maxUploadBytes: cfg.maxUploadBytes,

@@ -27,7 +27,14 @@ import {
 } from "./csv-scanner.js";
 import { classifyColumn, type ColumnClass } from "./detectors.js";
 import { countRange, type RangeResult, type RangeTask, type WorkerMessage } from "./impact-worker.js";
-import { planColumns, Tally, UNKNOWN, type FilePlan, type TallyProblem } from "./tally.js";
+import {
+  planColumns,
+  Tally,
+  UNKNOWN,
+  type FilePlan,
+  type PersonListener,
+  type TallyProblem,
+} from "./tally.js";
 
 export interface ImpactOptions {
   /** A column (by header name) that identifies a person, instead of e-mail / name + date of birth + postcode. */
@@ -40,6 +47,12 @@ export interface ImpactOptions {
   parallelFrom?: number;
   /** Called now and then with progress (bytes read of the file, rows so far). */
   onProgress?: (progress: ImpactProgress) => void;
+  /**
+   * The recipient list: `onPerson` is told of every counted row, and `drain` is awaited between chunks of
+   * input, so that the people collected can be stored before more are read. Files are then read on one thread,
+   * in order.
+   */
+  recipients?: { onPerson: PersonListener; drain(): Promise<void> };
 }
 
 export interface ImpactProgress {
@@ -433,7 +446,10 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
     addProblem({ file: fileName, line: problem.line, message: problem.message });
   };
   let tally = new Tally(reportProblem);
-  const workers = Math.max(1, options.workers ?? availableParallelism());
+  const recipients = options.recipients;
+  if (recipients !== undefined) tally.onPerson = recipients.onPerson;
+  // The recipient list is collected in file order, on this thread.
+  const workers = recipients === undefined ? Math.max(1, options.workers ?? availableParallelism()) : 1;
   const parallelFrom = options.parallelFrom ?? 16 * 1024 * 1024;
 
   // Files are named by their base name, or by their path where two share one (rows are told apart by it).
@@ -572,8 +588,10 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
             continue;
           }
           counter.add(row.number, fields);
+          if (recipients !== undefined && row.number % 512 === 0) await recipients.drain();
         }
         counter?.finish();
+        if (recipients !== undefined) await recipients.drain();
       }
     } catch (error) {
       if (error instanceof ImpactInputError) throw error;
@@ -655,6 +673,7 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
         first.push({ line: number, record: flat });
         if (first.length >= SAMPLE_ROWS) start();
       }
+      if (recipients !== undefined && number % 512 === 0) await recipients.drain();
     }
     if (state.table === null && first.length > 0) start();
     state.table?.counter.finish();
@@ -866,6 +885,7 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
         scanner ??= makeScanner(whole);
         checkUtf8 = text.utf8 && !isUtf8(whole);
         scanner.push(whole);
+        if (recipients !== undefined) await recipients.drain();
         const now = performance.now();
         if (options.onProgress !== undefined && now - lastProgress > 250) {
           lastProgress = now;
@@ -891,6 +911,7 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
     }
     if (state.header === null) throw new ImpactInputError(`${path}: no rows (not even a header)`);
     if (state.plan === null) startCounting();
+    if (recipients !== undefined) await recipients.drain();
     return delimiter;
   }
 

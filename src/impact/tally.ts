@@ -122,6 +122,17 @@ export interface TallyData {
 }
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Told of every counted row (for the recipient list): its person's key and jurisdiction so far, its kinds of data. */
+export type PersonListener = (
+  row: CsvRow,
+  plan: FilePlan,
+  file: string,
+  key: string,
+  jurisdiction: string,
+  bits: number,
+) => void;
 
 export class Tally {
   readonly keys = new KeySet(1 << 16);
@@ -135,6 +146,8 @@ export class Tally {
   emptyRows = 0;
   private scratch = new Uint8Array(1024);
   private length = 0;
+  /** Set when the recipient list is wanted (the counting alone does not need it). */
+  onPerson: PersonListener | null = null;
 
   constructor(public onProblem: (problem: TallyProblem) => void) {}
 
@@ -304,6 +317,15 @@ export class Tally {
       if (bit !== 0 && (bits & bit) === 0 && fieldFilled(row, index)) bits |= bit;
     }
     this.categories[person] = (this.categories[person] ?? 0) | bits;
+    if (this.onPerson !== null)
+      this.onPerson(
+        row,
+        plan,
+        file,
+        decoder.decode(this.scratch.subarray(0, this.length)),
+        this.codes[this.jurisdiction[person] ?? 0] ?? UNKNOWN,
+        bits,
+      );
   }
 
   /** This tally as plain data: views of its arrays, to transfer (the tally is not used after). */

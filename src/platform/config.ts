@@ -1,4 +1,5 @@
 /** Configuration from environment variables, validated at start: each problem names its variable. */
+import { join } from "node:path";
 import { z } from "zod";
 
 const portMessage = "must be a whole number from 1 to 65535";
@@ -33,6 +34,8 @@ const envSchema = z.object({
   DPDESK_SECURE_COOKIES: z
     .enum(["true", "false", "auto"], { error: "must be one of: true, false, auto" })
     .default("auto"),
+  DPDESK_DATA_KEY: z.string().min(1).optional(),
+  DPDESK_KEY_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(logLevels, { error: `must be one of: ${logLevels.join(", ")}` }).default("info"),
 });
 
@@ -44,6 +47,8 @@ export interface Config {
   publicUrl: string;
   secureCookies: boolean;
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
+  /** Where the key that seals recipient lists comes from: DPDESK_DATA_KEY, else a key file. */
+  dataKey: { fromEnv?: string; keyFile: string };
 }
 
 export class ConfigError extends Error {
@@ -80,5 +85,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
         ? publicUrl.startsWith("https://")
         : e.DPDESK_SECURE_COOKIES === "true",
     logLevel: e.LOG_LEVEL,
+    dataKey: {
+      ...(e.DPDESK_DATA_KEY === undefined ? {} : { fromEnv: e.DPDESK_DATA_KEY }),
+      keyFile: e.DPDESK_KEY_FILE ?? join(e.DPDESK_DATA_DIR, "data.key"),
+    },
   };
 }

@@ -7,6 +7,7 @@ import pg from "pg";
 import { buildApp, openServices, type App } from "../../src/app.js";
 import type { Clock } from "../../src/organisations/organisation-service.js";
 import type { DatabaseLocation } from "../../src/platform/db/database.js";
+import { DataKey } from "../../src/platform/crypto/data-key.js";
 
 export const testDatabaseUrl = process.env.DPDESK_TEST_DATABASE_URL;
 
@@ -31,8 +32,11 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(options: { maxUploadBytes?: number } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { maxUploadBytes?: number; dataKey?: DataKey } = {},
+): Promise<TestApp> {
   const clock = testClock();
+  const dataKey = options.dataKey ?? DataKey.generate();
   let location: DatabaseLocation = { kind: "pglite", dataDir: null };
   let dropSchema = async () => {};
   if (testDatabaseUrl !== undefined) {
@@ -49,7 +53,7 @@ export async function startTestApp(options: { maxUploadBytes?: number } = {}): P
       await client.end();
     };
   }
-  const services = await openServices(location, clock);
+  const services = await openServices(location, { clock, dataKey });
   const app = await buildApp(services, {
     logLevel: "silent",
     maxUploadBytes: options.maxUploadBytes ?? 1024 * 1024,
@@ -79,7 +83,7 @@ export interface Response {
 export function client(app: App, auth: { token?: string; cookie?: string; csrf?: string } = {}) {
   /** Sends `payload` as JSON, or as it is when `asIs` (a string body with its own content type). */
   async function send(
-    method: "GET" | "POST" | "PATCH" | "DELETE",
+    method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE",
     url: string,
     payload: unknown,
     headers: Record<string, string>,
@@ -114,7 +118,7 @@ export function client(app: App, auth: { token?: string; cookie?: string; csrf?:
     delete: (url: string) => send("DELETE", url, undefined, {}, false),
     /** A request with an exact body: a string is sent as it is (give its content type), anything else as JSON. */
     raw: (
-      method: "GET" | "POST" | "PATCH" | "DELETE",
+      method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE",
       url: string,
       body?: unknown,
       headers: Record<string, string> = {},

@@ -10,12 +10,13 @@ export interface Principal {
   via: "token" | "session" | "system";
 }
 
-export type Permission = "read" | "write" | "manage_users";
+/** `personal_data`: reading the contact details of affected people (recipient lists); viewers see counts only. */
+export type Permission = "read" | "write" | "manage_users" | "personal_data";
 
 const allowed: Readonly<Record<Role, readonly Permission[]>> = {
-  owner: ["read", "write", "manage_users"],
-  dpo: ["read", "write"],
-  handler: ["read", "write"],
+  owner: ["read", "write", "manage_users", "personal_data"],
+  dpo: ["read", "write", "personal_data"],
+  handler: ["read", "write", "personal_data"],
   viewer: ["read"],
 };
 
@@ -29,7 +30,7 @@ export function requirePermission(principal: Principal, permission: Permission):
     throw new Forbidden(
       permission === "manage_users"
         ? "only an owner can manage users and tokens"
-        : `the ${principal.role} role cannot ${permission === "write" ? "make changes" : "read this"}`,
+        : `the ${principal.role} role cannot ${permission === "write" ? "make changes" : permission === "personal_data" ? "read the personal data of affected people" : "read this"}`,
     );
 }
 

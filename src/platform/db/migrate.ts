@@ -2,10 +2,12 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
 import * as breachDesk from "./migrations/0001-breach-desk.js";
 import * as assessmentGuidance from "./migrations/0002-assessment-guidance.js";
+import * as breachRecipients from "./migrations/0003-breach-recipients.js";
 
 const migrations: Record<string, Migration> = {
   "0001-breach-desk": breachDesk,
   "0002-assessment-guidance": assessmentGuidance,
+  "0003-breach-recipients": breachRecipients,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

@@ -137,6 +137,39 @@ export interface EvidenceBlobsTable {
   content: Uint8Array;
 }
 
+export interface RecipientImportsTable {
+  org_id: string;
+  import_id: string;
+  breach_id: string;
+  sources: Json<{ file: string; bytes: number }[]>;
+  started_by: string;
+  started_at: Timestamp;
+  completed_at: Timestamp | null;
+  row_count: number | null;
+  people: number | null;
+}
+
+export interface RecipientImportBatchesTable {
+  org_id: string;
+  import_id: string;
+  batch: number;
+  people: number;
+  stored_at: Timestamp;
+}
+
+export interface RecipientsTable {
+  org_id: string;
+  breach_id: string;
+  person_hash: Uint8Array;
+  jurisdiction: string;
+  categories: string[];
+  contact_rank: number;
+  key_id: string;
+  nonce: Uint8Array;
+  sealed: Uint8Array;
+  import_id: string;
+}
+
 export interface AuditEventsTable {
   org_id: string;
   seq: number;
@@ -164,5 +197,8 @@ export interface Schema {
   notifications: NotificationsTable;
   evidence: EvidenceTable;
   evidence_blobs: EvidenceBlobsTable;
+  recipient_imports: RecipientImportsTable;
+  recipient_import_batches: RecipientImportBatchesTable;
+  recipients: RecipientsTable;
   audit_events: AuditEventsTable;
 }

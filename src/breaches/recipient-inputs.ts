@@ -1,0 +1,56 @@
+/** The shapes of recipient-list requests, validated by zod (field-named errors and the OpenAPI description). */
+import { z } from "zod";
+import { dataCategories, isCountry } from "../law/vocabulary.js";
+
+const text = (max: number) => z.string().max(max, `must be at most ${String(max)} characters`);
+
+export const MAX_BATCH = 5_000;
+
+export const recipientInputSchema = z.object({
+  key: z.string().min(1, "required").max(2_000, "must be at most 2000 characters"),
+  jurisdiction: z
+    .string()
+    .refine((code) => code === "unknown" || isCountry(code), "must be an ISO 3166-1 alpha-2 code or unknown"),
+  categories: z.array(z.enum(dataCategories)).max(dataCategories.length),
+  name: text(500).default(""),
+  email: text(500).default(""),
+  address: z.array(text(500)).max(20, "must have at most 20 lines").default([]),
+  postcode: text(50).default(""),
+  country: text(200).default(""),
+  phone: text(100).default(""),
+  source: z.object({ file: text(1_000), line: z.number().int().min(0) }),
+});
+
+export type RecipientInput = z.infer<typeof recipientInputSchema>;
+
+export const importStartSchema = z.object({
+  /** Chosen by the client from the files, so that running the same import again resumes it. */
+  importId: z.uuid({ error: "must be a UUID" }).optional(),
+  sources: z
+    .array(z.object({ file: text(1_000).min(1, "required"), bytes: z.number().int().min(0) }))
+    .min(1, "name at least one file")
+    .max(1_000),
+});
+
+export const batchSchema = z.object({
+  recipients: z.array(recipientInputSchema).min(1, "send at least one person").max(MAX_BATCH),
+});
+
+export const importCompleteSchema = z.object({
+  /** How many batches were sent (numbered from 1): each must be stored before the import is complete. */
+  batches: z.number().int().min(0),
+  rows: z.number().int().min(0),
+  people: z.number().int().min(0),
+});
+
+export const recipientListQuerySchema = z.object({
+  jurisdiction: z
+    .string()
+    .refine((code) => code === "unknown" || isCountry(code), "must be an ISO 3166-1 alpha-2 code or unknown")
+    .optional(),
+  after: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, "must be the `next` value of a previous page")
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(1_000).default(100),
+});

@@ -1,0 +1,428 @@
+/**
+ * A breach's recipient list: the people its exposed files name, kept for the letters. Contact details are
+ * sealed at rest with the data key; each person is one row, found by a keyed hash of who they are.
+ *
+ * An import is started (its id chosen by the client from the files, so that running it again resumes it),
+ * sent in numbered batches of distinct people, and completed. Every batch merges into the list in one
+ * transaction: a batch sent twice, a person named in two batches, or an import run again changes nothing
+ * twice and loses nobody. Completing checks that every batch arrived, records the import in the audit chain,
+ * and sets the breach's counts (people by jurisdiction, kinds of data, records) from the whole list, which
+ * re-assesses the breach.
+ */
+import { sql, type Kysely } from "kysely";
+import { dataCategories, type DataCategory } from "../law/vocabulary.js";
+import { appendAuditEvent } from "../platform/audit/audit-log.js";
+import { actorOf, requirePermission, type Principal } from "../platform/auth/principal.js";
+import type { DataKey } from "../platform/crypto/data-key.js";
+import type { Schema } from "../platform/db/schema.js";
+import { Conflict, NotFound } from "../platform/errors.js";
+import { isUuid, newId } from "../platform/ids.js";
+import { rowStateHash } from "../platform/audit/state-hash.js";
+import { validateInput } from "../platform/validate-input.js";
+import type { BreachService, Clock } from "./breach-service.js";
+import {
+  batchSchema,
+  importCompleteSchema,
+  importStartSchema,
+  recipientListQuerySchema,
+  type RecipientInput,
+} from "./recipient-inputs.js";
+
+export interface RecipientServiceDeps {
+  db: Kysely<Schema>;
+  clock: Clock;
+  /** Absent in commands that never touch recipient lists: using them then fails with a clear message. */
+  dataKey: DataKey | undefined;
+  breaches: BreachService;
+}
+
+/** What is sealed for each person: the details a letter needs, and where the person was found. */
+interface SealedDetails {
+  name: string;
+  email: string;
+  address: string[];
+  postcode: string;
+  country: string;
+  phone: string;
+  source: { file: string; line: number };
+}
+
+/** How fully a person can be written to: a postal address 4, an e-mail address 2, a name 1 (added up). */
+function contactRank(person: Pick<RecipientInput, "address" | "email" | "name">): number {
+  return (
+    (person.address.some((line) => line.trim() !== "") ? 4 : 0) +
+    (person.email.trim() !== "" ? 2 : 0) +
+    (person.name.trim() !== "" ? 1 : 0)
+  );
+}
+
+/** Two rows for one person in one batch, merged as the list merges them (first jurisdiction, fuller contact). */
+function mergeInto(into: RecipientInput, later: RecipientInput): void {
+  if (into.jurisdiction === "unknown") into.jurisdiction = later.jurisdiction;
+  into.categories = [...new Set([...into.categories, ...later.categories])];
+  if (contactRank(later) > contactRank(into)) {
+    const { key, jurisdiction, categories } = into;
+    Object.assign(into, later, { key, jurisdiction, categories });
+  }
+}
+
+const placeOf = (orgId: string, breachId: string, hash: string) => `${orgId}/${breachId}/${hash}`;
+
+export function createRecipientService({ db, clock, dataKey: givenKey, breaches }: RecipientServiceDeps) {
+  const key = (): DataKey => {
+    if (givenKey === undefined)
+      throw new Error("recipient lists need the data key (openServices({ dataKey }))");
+    return givenKey;
+  };
+  async function breachExists(executor: Kysely<Schema>, orgId: string, breachId: string): Promise<void> {
+    if (!isUuid(breachId)) throw new NotFound("breach");
+    const found = await executor
+      .selectFrom("breaches")
+      .select("breach_id")
+      .where("org_id", "=", orgId)
+      .where("breach_id", "=", breachId)
+      .executeTakeFirst();
+    if (found === undefined) throw new NotFound("breach");
+  }
+
+  async function loadImport(executor: Kysely<Schema>, orgId: string, breachId: string, importId: string) {
+    if (!isUuid(importId)) throw new NotFound("recipient import");
+    const row = await executor
+      .selectFrom("recipient_imports")
+      .selectAll()
+      .where("org_id", "=", orgId)
+      .where("import_id", "=", importId)
+      .executeTakeFirst();
+    if (row?.breach_id !== breachId) throw new NotFound("recipient import");
+    return row;
+  }
+
+  async function storedBatches(executor: Kysely<Schema>, orgId: string, importId: string) {
+    const rows = await executor
+      .selectFrom("recipient_import_batches")
+      .select("batch")
+      .where("org_id", "=", orgId)
+      .where("import_id", "=", importId)
+      .orderBy("batch")
+      .execute();
+    return rows.map((row) => row.batch);
+  }
+
+  async function importView(
+    executor: Kysely<Schema>,
+    orgId: string,
+    row: Awaited<ReturnType<typeof loadImport>>,
+  ) {
+    return {
+      importId: row.import_id,
+      breachId: row.breach_id,
+      sources: row.sources,
+      startedAt: row.started_at.toISOString(),
+      completedAt: row.completed_at?.toISOString() ?? null,
+      rows: row.row_count,
+      people: row.people,
+      batchesStored: await storedBatches(executor, orgId, row.import_id),
+    };
+  }
+
+  /** The list's counts: people by jurisdiction and kind of data, how they can be reached. */
+  async function listSummary(executor: Kysely<Schema>, orgId: string, breachId: string) {
+    const byJurisdiction = await executor
+      .selectFrom("recipients")
+      .select(["jurisdiction", sql<number>`count(*)::int`.as("people")])
+      .where("org_id", "=", orgId)
+      .where("breach_id", "=", breachId)
+      .groupBy("jurisdiction")
+      .orderBy("jurisdiction")
+      .execute();
+    const byCategory = await sql<{ category: string; people: number }>`
+      select category, count(*)::int as people
+      from recipients, unnest(categories) as category
+      where org_id = ${orgId} and breach_id = ${breachId}
+      group by category`.execute(executor);
+    const reach = await executor
+      .selectFrom("recipients")
+      .select([
+        sql<number>`count(*) filter (where contact_rank >= 4)::int`.as("post"),
+        sql<number>`count(*) filter (where contact_rank < 4 and contact_rank >= 2)::int`.as("emailOnly"),
+        sql<number>`count(*) filter (where contact_rank < 2)::int`.as("neither"),
+      ])
+      .where("org_id", "=", orgId)
+      .where("breach_id", "=", breachId)
+      .executeTakeFirstOrThrow();
+    const people = byJurisdiction.reduce((sum, row) => sum + row.people, 0);
+    const categories: Partial<Record<DataCategory, number>> = {};
+    for (const category of dataCategories) {
+      const found = byCategory.rows.find((row) => row.category === category);
+      if (found !== undefined) categories[category] = found.people;
+    }
+    return {
+      people,
+      byJurisdiction: Object.fromEntries(byJurisdiction.map((row) => [row.jurisdiction, row.people])),
+      categories,
+      reachable: { byPost: reach.post, byEmailOnly: reach.emailOnly, neither: reach.neither },
+    };
+  }
+
+  return {
+    /** Starts an import, or finds the one with this id (to resume it): says which batches are already stored. */
+    async startImport(principal: Principal, breachId: string, input: unknown) {
+      requirePermission(principal, "write");
+      const body = validateInput(importStartSchema, input);
+      return db.transaction().execute(async (trx) => {
+        await breachExists(trx, principal.orgId, breachId);
+        const importId = body.importId ?? newId(clock.now().getTime());
+        const existing = await trx
+          .selectFrom("recipient_imports")
+          .selectAll()
+          .where("org_id", "=", principal.orgId)
+          .where("import_id", "=", importId)
+          .executeTakeFirst();
+        if (existing !== undefined) {
+          if (existing.breach_id !== breachId)
+            throw new Conflict(`import ${importId} belongs to another breach`);
+          return { resumed: true, ...(await importView(trx, principal.orgId, existing)) };
+        }
+        const row = {
+          org_id: principal.orgId,
+          import_id: importId,
+          breach_id: breachId,
+          sources: body.sources,
+          started_by: principal.userId,
+          started_at: clock.now(),
+          completed_at: null,
+          row_count: null,
+          people: null,
+        };
+        await trx
+          .insertInto("recipient_imports")
+          .values({ ...row, sources: JSON.stringify(body.sources) })
+          .onConflict((conflict) => conflict.columns(["org_id", "import_id"]).doNothing())
+          .execute();
+        return { resumed: false, ...(await importView(trx, principal.orgId, row)) };
+      });
+    },
+
+    /** Stores batch `batch` of an import: each person sealed and merged into the list, in one transaction. */
+    async storeBatch(
+      principal: Principal,
+      breachId: string,
+      importId: string,
+      batch: number,
+      input: unknown,
+    ) {
+      requirePermission(principal, "write");
+      const { recipients } = validateInput(batchSchema, input);
+      const orgId = principal.orgId;
+      // One row per person (a statement cannot merge into the same row twice).
+      const people = new Map<string, RecipientInput>();
+      for (const recipient of recipients) {
+        const hash = key().personHash(`${orgId}/${breachId}`, recipient.key).toString("hex");
+        const known = people.get(hash);
+        if (known === undefined) people.set(hash, { ...recipient, categories: [...recipient.categories] });
+        else mergeInto(known, recipient);
+      }
+      const rows = [...people].map(([hash, person]) => {
+        const details: SealedDetails = {
+          name: person.name,
+          email: person.email,
+          address: person.address,
+          postcode: person.postcode,
+          country: person.country,
+          phone: person.phone,
+          source: person.source,
+        };
+        const { nonce, sealed } = key().seal(JSON.stringify(details), placeOf(orgId, breachId, hash));
+        return {
+          person_hash: hash,
+          jurisdiction: person.jurisdiction,
+          categories: [...person.categories].sort(),
+          contact_rank: contactRank(person),
+          key_id: key().id,
+          nonce: Buffer.from(nonce).toString("hex"),
+          sealed: Buffer.from(sealed).toString("hex"),
+        };
+      });
+      return db.transaction().execute(async (trx) => {
+        await loadImport(trx, orgId, breachId, importId);
+        const stored = await sql<{ inserted: boolean }>`
+          insert into recipients as r
+            (org_id, breach_id, person_hash, jurisdiction, categories, contact_rank, key_id, nonce, sealed, import_id)
+          select ${orgId}::uuid, ${breachId}::uuid, decode(x.person_hash, 'hex'), x.jurisdiction, x.categories,
+                 x.contact_rank, x.key_id, decode(x.nonce, 'hex'), decode(x.sealed, 'hex'), ${importId}::uuid
+          from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x (
+            person_hash text, jurisdiction text, categories text[], contact_rank smallint, key_id text,
+            nonce text, sealed text)
+          on conflict (org_id, breach_id, person_hash) do update set
+            jurisdiction = case when r.jurisdiction = 'unknown' then excluded.jurisdiction else r.jurisdiction end,
+            categories = array(select distinct c from unnest(r.categories || excluded.categories) as c order by c),
+            contact_rank = greatest(r.contact_rank, excluded.contact_rank),
+            key_id = case when excluded.contact_rank > r.contact_rank then excluded.key_id else r.key_id end,
+            nonce = case when excluded.contact_rank > r.contact_rank then excluded.nonce else r.nonce end,
+            sealed = case when excluded.contact_rank > r.contact_rank then excluded.sealed else r.sealed end
+          returning (xmax = 0) as inserted`.execute(trx);
+        await trx
+          .insertInto("recipient_import_batches")
+          .values({ org_id: orgId, import_id: importId, batch, people: rows.length, stored_at: clock.now() })
+          .onConflict((conflict) =>
+            conflict.columns(["org_id", "import_id", "batch"]).doUpdateSet({ people: rows.length }),
+          )
+          .execute();
+        const added = stored.rows.filter((row) => row.inserted).length;
+        return { batch, people: rows.length, added, merged: rows.length - added };
+      });
+    },
+
+    /**
+     * Completes an import once every batch is stored: records it in the audit chain and sets the breach's
+     * counts from the whole list (which re-assesses it). Completing again changes nothing.
+     */
+    async completeImport(principal: Principal, breachId: string, importId: string, input: unknown) {
+      requirePermission(principal, "write");
+      const body = validateInput(importCompleteSchema, input);
+      const orgId = principal.orgId;
+      const recorded = await db.transaction().execute(async (trx) => {
+        const row = await loadImport(trx, orgId, breachId, importId);
+        const stored = new Set(await storedBatches(trx, orgId, importId));
+        const missing: number[] = [];
+        for (let batch = 1; batch <= body.batches; batch++) if (!stored.has(batch)) missing.push(batch);
+        if (missing.length > 0)
+          throw new Conflict(
+            `batches ${missing.slice(0, 10).join(", ")}${missing.length > 10 ? ` and ${String(missing.length - 10)} more` : ""} of import ${importId} are not stored: send them, then complete it`,
+          );
+        const summary = await listSummary(trx, orgId, breachId);
+        if (row.completed_at === null) {
+          const now = clock.now();
+          await trx
+            .updateTable("recipient_imports")
+            .set({ completed_at: now, row_count: body.rows, people: body.people })
+            .where("org_id", "=", orgId)
+            .where("import_id", "=", importId)
+            .execute();
+          await appendAuditEvent(
+            trx,
+            orgId,
+            {
+              actor: actorOf(principal),
+              action: "recipients.imported",
+              entityType: "recipient_import",
+              entityId: importId,
+              data: {
+                breachId,
+                sources: row.sources,
+                batches: body.batches,
+                rows: body.rows,
+                people: body.people,
+                list: { people: summary.people, byJurisdiction: summary.byJurisdiction },
+                stateHash: rowStateHash({
+                  ...row,
+                  completed_at: now,
+                  row_count: body.rows,
+                  people: body.people,
+                }),
+              },
+            },
+            now,
+          );
+        }
+        const records = await trx
+          .selectFrom("recipient_imports")
+          .select(sql<number>`coalesce(sum(row_count), 0)::bigint`.as("rows"))
+          .where("org_id", "=", orgId)
+          .where("breach_id", "=", breachId)
+          .where("completed_at", "is not", null)
+          .executeTakeFirstOrThrow();
+        return { summary, records: records.rows };
+      });
+      // The breach's counts follow the whole list (several imports add up); unchanged counts are left alone.
+      const breach = (await breaches.getBreach(principal, breachId)) as {
+        incident: { subjects?: Record<string, number>; dataCategories?: string[]; records?: number };
+      };
+      const current = breach.incident;
+      const subjects: Record<string, number | null> = {};
+      for (const code of Object.keys(current.subjects ?? {})) subjects[code] = null;
+      for (const [code, count] of Object.entries(recorded.summary.byJurisdiction))
+        if (code !== "unknown" && count > 0) subjects[code] = count;
+      const categories = [
+        ...new Set([...(current.dataCategories ?? []), ...Object.keys(recorded.summary.categories)]),
+      ];
+      const sameSubjects =
+        Object.entries(subjects).every(
+          ([code, count]) => (current.subjects ?? {})[code] === (count ?? undefined),
+        ) && Object.keys(current.subjects ?? {}).every((code) => subjects[code] !== null);
+      const unchanged =
+        sameSubjects &&
+        categories.length === (current.dataCategories ?? []).length &&
+        current.records === recorded.records;
+      const update = unchanged
+        ? null
+        : await breaches.updateBreach(principal, breachId, {
+            subjects,
+            dataCategories: categories,
+            records: recorded.records,
+          });
+      return {
+        import: await importView(db, orgId, await loadImport(db, orgId, breachId, importId)),
+        recipients: recorded.summary,
+        breach:
+          update === null
+            ? { updated: false, changes: [] }
+            : { updated: true, version: update.breach.version, changes: update.changes },
+      };
+    },
+
+    async summary(principal: Principal, breachId: string) {
+      requirePermission(principal, "read");
+      await breachExists(db, principal.orgId, breachId);
+      const imports = await db
+        .selectFrom("recipient_imports")
+        .selectAll()
+        .where("org_id", "=", principal.orgId)
+        .where("breach_id", "=", breachId)
+        .orderBy("started_at")
+        .execute();
+      return {
+        ...(await listSummary(db, principal.orgId, breachId)),
+        imports: await Promise.all(imports.map((row) => importView(db, principal.orgId, row))),
+      };
+    },
+
+    /** A page of the list, opened (owners, DPOs and handlers only): by jurisdiction, then by a stable order. */
+    async list(principal: Principal, breachId: string, queryInput: unknown) {
+      requirePermission(principal, "personal_data");
+      const query = validateInput(recipientListQuerySchema, queryInput, undefined, "(query)");
+      await breachExists(db, principal.orgId, breachId);
+      let select = db
+        .selectFrom("recipients")
+        .select(["person_hash", "jurisdiction", "categories", "contact_rank", "key_id", "nonce", "sealed"])
+        .where("org_id", "=", principal.orgId)
+        .where("breach_id", "=", breachId);
+      if (query.jurisdiction !== undefined) select = select.where("jurisdiction", "=", query.jurisdiction);
+      if (query.after !== undefined)
+        select = select.where("person_hash", ">", Buffer.from(query.after, "hex"));
+      const rows = await select
+        .orderBy("person_hash")
+        .limit(query.limit + 1)
+        .execute();
+      const page = rows.slice(0, query.limit);
+      return {
+        recipients: page.map((row) => {
+          const hash = Buffer.from(row.person_hash).toString("hex");
+          const details = JSON.parse(
+            key().open(
+              { keyId: row.key_id, nonce: row.nonce, sealed: row.sealed },
+              placeOf(principal.orgId, breachId, hash),
+            ),
+          ) as SealedDetails;
+          return { id: hash, jurisdiction: row.jurisdiction, categories: row.categories, ...details };
+        }),
+        next:
+          rows.length > query.limit
+            ? Buffer.from(page[page.length - 1]?.person_hash ?? []).toString("hex")
+            : null,
+      };
+    },
+  };
+}
+
+export type RecipientService = ReturnType<typeof createRecipientService>;

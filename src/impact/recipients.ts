@@ -1,0 +1,123 @@
+/**
+ * The recipient list for letters, taken from the same rows that are counted: for each person, the details a
+ * letter needs (name, e-mail, postal address, phone), the jurisdiction they were attributed to and the kinds
+ * of their data found. People are collected in batches of distinct people, in the order the files name them,
+ * so that the same files always give the same batches (an import cut off part way can be resumed batch by
+ * batch). A person met again in a later batch is merged by whoever stores the batches, by the same rules as
+ * here: the first jurisdiction found stands, kinds of data add up, and fuller contact details replace thinner.
+ */
+import { dataCategories, type DataCategory } from "../law/vocabulary.js";
+import { fieldText, type CsvRow } from "./csv-scanner.js";
+import type { FilePlan } from "./tally.js";
+
+export interface Recipient {
+  /** Who the person is, as impact analysis tells people apart (e-mail, name + birth date + postcode, or --key). */
+  key: string;
+  /** An ISO 3166-1 code, or "unknown". */
+  jurisdiction: string;
+  categories: DataCategory[];
+  name: string;
+  email: string;
+  /** Address lines, as the file has them. */
+  address: string[];
+  postcode: string;
+  country: string;
+  phone: string;
+  /** Where the person was first found. */
+  source: { file: string; line: number };
+}
+
+/** How fully a person can be written to: a postal address 4, an e-mail address 2, a name 1 (added up). */
+export function contactRank(recipient: Pick<Recipient, "address" | "email" | "name">): number {
+  return (
+    (recipient.address.length > 0 ? 4 : 0) +
+    (recipient.email !== "" ? 2 : 0) +
+    (recipient.name !== "" ? 1 : 0)
+  );
+}
+
+/** A person met in a later row or batch, merged into what is known: see the module comment for the rules. */
+export function mergeRecipient(into: Recipient, later: Recipient): void {
+  if (into.jurisdiction === "unknown") into.jurisdiction = later.jurisdiction;
+  for (const category of later.categories)
+    if (!into.categories.includes(category)) into.categories.push(category);
+  if (contactRank(later) > contactRank(into)) {
+    into.name = later.name;
+    into.email = later.email;
+    into.address = later.address;
+    into.postcode = later.postcode;
+    into.country = later.country;
+    into.phone = later.phone;
+  }
+}
+
+function categoriesOf(bits: number): DataCategory[] {
+  const found: DataCategory[] = [];
+  for (const [index, category] of dataCategories.entries())
+    if ((bits & (1 << index)) !== 0) found.push(category);
+  return found;
+}
+
+const text = (row: CsvRow, index: number) => (index >= 0 ? fieldText(row, index).trim() : "");
+
+/** Collects people from counted rows into batches of `batchSize` distinct people. */
+export class RecipientCollector {
+  private pending = new Map<string, Recipient>();
+  private readonly ready: Recipient[][] = [];
+  /** People collected so far (a person met in two batches counts twice). */
+  collected = 0;
+
+  constructor(readonly batchSize = 2_000) {
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error("a batch holds at least one person");
+  }
+
+  /** The tally's hook: one counted row, with its person's key, jurisdiction so far and the row's kinds of data. */
+  readonly add = (
+    row: CsvRow,
+    plan: FilePlan,
+    file: string,
+    key: string,
+    jurisdiction: string,
+    bits: number,
+  ): void => {
+    const first = text(row, plan.firstName);
+    const last = text(row, plan.lastName);
+    const split = `${first} ${last}`.trim();
+    const address = plan.addresses.map((index) => text(row, index)).filter((line) => line !== "");
+    const recipient: Recipient = {
+      key,
+      jurisdiction,
+      categories: categoriesOf(bits),
+      name: split === "" ? text(row, plan.fullName) : split,
+      email: text(row, plan.email),
+      address,
+      postcode: text(row, plan.postcode),
+      country: text(row, plan.country),
+      phone: plan.phones.map((index) => text(row, index)).find((phone) => phone !== "") ?? "",
+      source: { file, line: row.line },
+    };
+    const known = this.pending.get(key);
+    if (known !== undefined) {
+      mergeRecipient(known, recipient);
+      return;
+    }
+    this.pending.set(key, recipient);
+    this.collected++;
+    if (this.pending.size >= this.batchSize) {
+      this.ready.push([...this.pending.values()]);
+      this.pending = new Map();
+    }
+  };
+
+  /** The next full batch, if one is ready. */
+  take(): Recipient[] | undefined {
+    return this.ready.shift();
+  }
+
+  /** Everything not yet taken, as batches (at the end of the files). */
+  finish(): Recipient[][] {
+    if (this.pending.size > 0) this.ready.push([...this.pending.values()]);
+    this.pending = new Map();
+    return this.ready.splice(0);
+  }
+}
