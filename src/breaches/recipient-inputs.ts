@@ -27,7 +27,16 @@ export const importStartSchema = z.object({
   /** Chosen by the client from the files, so that running the same import again resumes it. */
   importId: z.uuid({ error: "must be a UUID" }).optional(),
   sources: z
-    .array(z.object({ file: text(1_000).min(1, "required"), bytes: z.number().int().min(0) }))
+    .array(
+      z.object({
+        file: text(1_000).min(1, "required"),
+        bytes: z.number().int().min(0),
+        sha256: z
+          .string()
+          .regex(/^[0-9a-f]{64}$/, "must be 64 lower-case hex digits")
+          .optional(),
+      }),
+    )
     .min(1, "name at least one file")
     .max(1_000),
 });

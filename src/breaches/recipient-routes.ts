@@ -3,12 +3,10 @@
  * list's counts, the list itself (owners, DPOs and handlers), and an upload of exposed files that the server
  * analyses and imports in one request.
  */
-import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
@@ -18,7 +16,6 @@ import { importRecipients } from "../impact/recipient-import.js";
 import { requirePermission } from "../platform/auth/principal.js";
 import { InvalidInput } from "../platform/errors.js";
 import { principalOf } from "../platform/http/server.js";
-import { namedId } from "../platform/ids.js";
 import {
   batchSchema,
   importCompleteSchema,
@@ -145,7 +142,7 @@ export function registerRecipientRoutes(
         ]);
       const dir = await mkdtemp(join(tmpdir(), "dpdesk-impact-"));
       try {
-        const files: { path: string; name: string; bytes: number; sha256: string }[] = [];
+        const files: { path: string; name: string }[] = [];
         let key: string | undefined;
         try {
           for await (const part of request.parts({
@@ -161,22 +158,10 @@ export function registerRecipientRoutes(
             const folder = join(dir, String(files.length + 1));
             await mkdir(folder);
             const path = join(folder, name);
-            const hash = createHash("sha256");
-            let bytes = 0;
-            await pipeline(
-              part.file,
-              new Transform({
-                transform(chunk: Buffer, _encoding, done) {
-                  hash.update(chunk);
-                  bytes += chunk.length;
-                  done(null, chunk);
-                },
-              }),
-              createWriteStream(path),
-            );
+            await pipeline(part.file, createWriteStream(path));
             if (part.file.truncated)
               throw Object.assign(new Error(`${name} is larger than the upload limit`), { statusCode: 413 });
-            files.push({ path, name, bytes, sha256: hash.digest("hex") });
+            files.push({ path, name });
           }
         } catch (error) {
           if ((error as { statusCode?: number }).statusCode === 413) throw error;
@@ -185,16 +170,14 @@ export function registerRecipientRoutes(
           ]);
         }
         if (files.length === 0) throw new InvalidInput([{ field: "file", message: "required" }]);
-        // The same files (by content) and key make the same import: uploading them again resumes it.
-        const importId = namedId("upload", breachId, key ?? "", ...files.map((file) => file.sha256));
         try {
           const imported = await importRecipients(
             files.map((file) => file.path),
             {
               maxErrors: 1_000,
               ...(key === undefined ? {} : { key }),
-              importId,
-              sources: files.map((file) => ({ file: file.name, bytes: file.bytes })),
+              breachId,
+              names: files.map((file) => file.name),
             },
             {
               start: (id, sources) => recipients.startImport(principal, breachId, { importId: id, sources }),
@@ -213,7 +196,7 @@ export function registerRecipientRoutes(
               columns: result.columns.map((column) => ({ ...column, file: named(column.file) })),
               problems: result.problems.map((problem) => ({ ...problem, file: named(problem.file) })),
             },
-            importId,
+            importId: imported.importId,
             batches: imported.batches,
             skipped: imported.skipped,
             ...imported.completion,

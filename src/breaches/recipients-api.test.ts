@@ -155,6 +155,35 @@ describe("uploading exposed files to a breach", () => {
     expect(summary.json.reachable).toEqual({ byPost: 4, byEmailOnly: 4, neither: 0 });
   });
 
+  it("the same content under another name is the same import (records are not counted twice)", async () => {
+    const id = await newBreach({ title: "Renamed" });
+    const first = await upload(id, [{ name: "members.csv", content: exposed }]);
+    const renamed = await upload(id, [{ name: "members-copy.csv", content: exposed }]);
+    expect(renamed.json.importId).toBe(first.json.importId);
+    expect(renamed.json.breach.updated).toBe(false);
+    expect((await org.api.get(`/api/v1/breaches/${id}`)).json.incident.records).toBe(10);
+  });
+
+  it("a file refused part way (too many problems) stores nothing", async () => {
+    const id = await newBreach({ title: "Too many problems" });
+    const good = Array.from(
+      { length: 3_000 },
+      (_, index) => `p${String(index)}@example.org,Person ${String(index)},IM1 1AA`,
+    );
+    const ragged = Array.from(
+      { length: 1_200 },
+      (_, index) => `r${String(index)}@example.org,Ragged,IM1 1AA,extra,fields`,
+    );
+    const content = ["Email,Name,Postcode", ...good, ...ragged].join("\n");
+    const refused = await upload(id, [{ name: "broken.csv", content }]);
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.json)).toContain("more than 1000 problems");
+    const summary = (await org.api.get(`/api/v1/breaches/${id}/recipients/summary`)).json;
+    expect(summary.people).toBe(0);
+    expect(summary.imports).toEqual([]);
+    expect((await org.api.get(`/api/v1/breaches/${id}`)).json.version).toBe(1);
+  });
+
   it("a second file adds its people to the list and the counts follow the whole list", async () => {
     const id = await newBreach({ title: "Two files" });
     await upload(id, [{ name: "members.csv", content: exposed }]);

@@ -1,10 +1,7 @@
 /** `dpdesk impact FILE...`: who was exposed in these files, where they live and what of theirs. */
 import { Option, type Command } from "commander";
-import { stat } from "node:fs/promises";
-import { basename, resolve } from "node:path";
 import { analyseFiles, ImpactInputError, type ImpactProgress, type ImpactResult } from "../impact/analyse.js";
 import { importRecipients, type RecipientImport, type RecipientStore } from "../impact/recipient-import.js";
-import { namedId } from "../platform/ids.js";
 import { InputError } from "./input-error.js";
 import type { CliIo } from "./main.js";
 
@@ -130,21 +127,6 @@ function breachStore(target: BreachTarget): RecipientStore<Completion> {
   };
 }
 
-/** The same files (by path, size and time of change) and key make the same import: running it again resumes it. */
-async function importIdOf(
-  files: readonly string[],
-  breachId: string,
-  key: string | undefined,
-): Promise<string> {
-  const parts = await Promise.all(
-    files.map(async (file) => {
-      const info = await stat(file).catch(() => null);
-      return `${resolve(file)}:${String(info?.size ?? 0)}:${String(info?.mtimeMs ?? 0)}`;
-    }),
-  );
-  return namedId("cli", breachId, key ?? "", ...parts);
-}
-
 /** What to print once the list is stored and the breach re-assessed. */
 function printImport(imported: RecipientImport<Completion>, breachId: string): string {
   const { completion } = imported;
@@ -267,15 +249,11 @@ export function registerImpactCommand(program: Command, io: CliIo, progressToTer
             print(await analyseFiles(files, analysis));
             return;
           }
-          const sizes = await Promise.all(
-            files.map(async (file) => (await stat(file).catch(() => null))?.size ?? 0),
-          );
           const imported = await importRecipients(
             files,
             {
               ...analysis,
-              importId: await importIdOf(files, options.breach, options.key),
-              sources: files.map((file, index) => ({ file: basename(file), bytes: sizes[index] ?? 0 })),
+              breachId: options.breach,
               batchSize: Number(options.batchSize),
             },
             breachStore({

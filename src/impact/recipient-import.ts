@@ -1,16 +1,30 @@
 /**
  * Reads exposed files into a breach's recipient list, wherever the list is kept (through the API from the
- * CLI, or in the server for an upload): the files are analysed once, and the people are sent in numbered
- * batches as they are read, at most one batch ahead of the store. The same files always make the same batches,
- * so an import that was cut off is resumed by running it again: the batches already stored are skipped, and
- * the store merges anything sent twice, so nobody is duplicated or lost.
+ * CLI, or in the server for an upload).
+ *
+ * The files are first analysed alone (in parallel, and quickly): input that cannot be analysed is refused
+ * before anything is stored. Then they are read again, on one thread, and the people are sent in numbered
+ * batches as they are read, at most one batch ahead of the store. An import is named by the files' contents
+ * (SHA-256) and the identity key, and the same files always make the same batches, so an import that was cut
+ * off is resumed by running it again — from the CLI or by uploading the same files: the batches already
+ * stored are skipped, and the store merges anything sent twice, so nobody is duplicated or lost.
  */
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { basename } from "node:path";
+import { namedId } from "../platform/ids.js";
 import { analyseFiles, type ImpactOptions, type ImpactResult } from "./analyse.js";
 import { RecipientCollector, type Recipient } from "./recipients.js";
 
+export interface ImportSource {
+  file: string;
+  bytes: number;
+  sha256: string;
+}
+
 export interface RecipientStore<Completion> {
   /** Starts the import `importId` (or finds it again): which batches it already holds. */
-  start(importId: string, sources: { file: string; bytes: number }[]): Promise<{ batchesStored: number[] }>;
+  start(importId: string, sources: ImportSource[]): Promise<{ batchesStored: number[] }>;
   store(importId: string, batch: number, recipients: Recipient[]): Promise<void>;
   complete(importId: string, totals: { batches: number; rows: number; people: number }): Promise<Completion>;
 }
@@ -24,17 +38,36 @@ export interface RecipientImport<Completion> {
   completion: Completion;
 }
 
+async function sourceOf(path: string, name: string): Promise<ImportSource> {
+  const hash = createHash("sha256");
+  let bytes = 0;
+  for await (const chunk of createReadStream(path, {
+    highWaterMark: 4 * 1024 * 1024,
+  }) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    bytes += chunk.length;
+  }
+  return { file: name, bytes, sha256: hash.digest("hex") };
+}
+
 export async function importRecipients<Completion>(
   paths: readonly string[],
   options: Omit<ImpactOptions, "recipients"> & {
-    importId: string;
-    sources: { file: string; bytes: number }[];
+    breachId: string;
+    /** The files' names as people know them (default: their base names). */
+    names?: readonly string[];
     batchSize?: number;
     onBatch?: (batch: number, skipped: boolean) => void;
   },
   store: RecipientStore<Completion>,
 ): Promise<RecipientImport<Completion>> {
-  const { importId, sources, batchSize, onBatch, ...analysis } = options;
+  const { breachId, names, batchSize, onBatch, ...analysis } = options;
+  // Refused input stores nothing: it is found by the analysis alone, before the import starts.
+  await analyseFiles(paths, analysis);
+  const sources = await Promise.all(
+    paths.map((path, index) => sourceOf(path, names?.[index] ?? basename(path))),
+  );
+  const importId = namedId("import", breachId, analysis.key ?? "", ...sources.map((source) => source.sha256));
   const started = await store.start(importId, sources);
   const stored = new Set(started.batchesStored);
   const collector = new RecipientCollector(batchSize);
