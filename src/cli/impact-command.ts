@@ -2,6 +2,7 @@
 import { Option, type Command } from "commander";
 import { analyseFiles, ImpactInputError, type ImpactProgress, type ImpactResult } from "../impact/analyse.js";
 import { importRecipients, type RecipientImport, type RecipientStore } from "../impact/recipient-import.js";
+import { withApiOptions, callApi, type ApiTarget } from "./api-client.js";
 import { InputError } from "./input-error.js";
 import type { CliIo } from "./main.js";
 
@@ -73,10 +74,8 @@ export function printImpact(result: ImpactResult, seconds: number): string {
   return `${lines.join("\n")}\n`;
 }
 
-interface BreachTarget {
+interface BreachTarget extends ApiTarget {
   breachId: string;
-  api: string;
-  token: string;
 }
 
 interface Completion {
@@ -90,39 +89,24 @@ interface Completion {
 
 /** The recipient-list endpoints of a breach, called over HTTP with the token. */
 function breachStore(target: BreachTarget): RecipientStore<Completion> {
-  const base = `${target.api.replace(/\/+$/, "")}/api/v1/breaches/${encodeURIComponent(target.breachId)}/recipient-imports`;
-  const call = async (
-    method: "POST" | "PUT",
-    url: string,
-    body: unknown,
-  ): Promise<Record<string, unknown>> => {
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method,
-        headers: { authorization: `Bearer ${target.token}`, "content-type": "application/json" },
-        body: JSON.stringify(body),
-      });
-    } catch (error) {
-      throw new InputError([`--api: cannot reach ${target.api} (${(error as Error).message})`]);
-    }
-    const json = (await response.json().catch(() => null)) as Record<string, unknown> | null;
-    if (!response.ok)
-      throw new InputError([
-        `--breach ${target.breachId}: the API answered ${String(response.status)} (${typeof json?.detail === "string" ? json.detail : response.statusText})`,
-      ]);
-    return json ?? {};
-  };
+  const base = `/breaches/${encodeURIComponent(target.breachId)}/recipient-imports`;
+  const what = `--breach ${target.breachId}`;
   return {
     async start(importId, sources) {
-      const started = await call("POST", base, { importId, sources });
+      const started = await callApi(target, what, "POST", base, { importId, sources });
       return { batchesStored: (started.batchesStored ?? []) as number[] };
     },
     async store(importId, batch, recipients) {
-      await call("PUT", `${base}/${importId}/batches/${String(batch)}`, { recipients });
+      await callApi(target, what, "PUT", `${base}/${importId}/batches/${String(batch)}`, { recipients });
     },
     async complete(importId, totals) {
-      return (await call("POST", `${base}/${importId}/complete`, totals)) as unknown as Completion;
+      return (await callApi(
+        target,
+        what,
+        "POST",
+        `${base}/${importId}/complete`,
+        totals,
+      )) as unknown as Completion;
     },
   };
 }
@@ -152,8 +136,9 @@ function printImport(imported: RecipientImport<Completion>, breachId: string): s
 }
 
 export function registerImpactCommand(program: Command, io: CliIo, progressToTerminal: boolean): void {
-  program
-    .command("impact")
+  const command = program.command("impact");
+  withApiOptions(command, "--breach");
+  command
     .description(
       "Who was exposed in these files, where they live and what of theirs (CSV, TSV, JSON Lines, XLSX; gzip too)",
     )
@@ -167,12 +152,6 @@ export function registerImpactCommand(program: Command, io: CliIo, progressToTer
       "--breach <id>",
       "store the people found as this breach's recipient list (sealed), set its counts from the list and re-assess it; run again to resume",
     )
-    .addOption(
-      new Option("--api <url>", "the dpdesk server for --breach")
-        .env("DPDESK_URL")
-        .default("http://127.0.0.1:8080"),
-    )
-    .addOption(new Option("--token <token>", "an API token for --breach").env("DPDESK_TOKEN"))
     .addOption(
       new Option("--workers <n>", "threads for a large plain file (default: one per core)").argParser(
         (value) => {

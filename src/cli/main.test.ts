@@ -219,6 +219,7 @@ describe("dpdesk impact --breach", () => {
       expect(stderr).toBe("");
       expect(code).toBe(0);
       expect(stdout).toContain(`Breach ${id} updated and re-assessed (version 2).`);
+      expect(stdout).toContain(`Recipient list of breach ${id}: 8 people, sealed at rest`);
       expect(stdout).toContain("1 people whose jurisdiction is unknown are not in the breach's counts");
       const breach = (await client.get(`/api/v1/breaches/${id}`)).json;
       expect(breach.incident.subjects).toEqual({ GB: 2, IM: 2, JE: 1, GG: 1, FR: 1 });
@@ -227,6 +228,40 @@ describe("dpdesk impact --breach", () => {
       );
       expect(breach.incident.records).toBe(10);
       expect((await client.get("/api/v1/audit/verify")).json.ok).toBe(true);
+
+      // The list through `dpdesk recipients`: the counts, and the people as CSV for a mail merge.
+      const summary = await run(["recipients", id, "--api", api, "--token", token]);
+      expect(summary.code).toBe(0);
+      expect(summary.stdout).toContain(`Recipient list of breach ${id}: 8 people`);
+      expect(summary.stdout).toMatch(/IM\s+2\n/);
+      expect(summary.stdout).toContain("Reachable: 4 by post, 4 by e-mail only, 0 neither");
+      const csv = await run([
+        "recipients",
+        id,
+        "--csv",
+        "--jurisdiction",
+        "IM",
+        "--api",
+        api,
+        "--token",
+        token,
+      ]);
+      expect(csv.code).toBe(0);
+      const lines = csv.stdout.trim().split("\n");
+      expect(lines[0]).toBe(
+        "name,email,address,postcode,country,phone,jurisdiction,categories,source_file,source_line",
+      );
+      expect(lines.slice(1).sort()).toEqual([
+        expect.stringMatching(
+          /^Ann Kewley,ann\.kewley@example\.org,1 Athol Street,im1 1aa,,07624 123456,IM,/,
+        ),
+        expect.stringMatching(/^Hal Corlett,hal@example\.im,,,Isle of Mann,,IM,/),
+      ]);
+      const json = await run(["recipients", id, "--json", "--api", api, "--token", token]);
+      expect(json.stdout.trim().split("\n")).toHaveLength(8);
+      const refused = await run(["recipients", "not-a-breach", "--api", api, "--token", token]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain("breach not-a-breach: the API answered 404");
     } finally {
       await t.close();
     }

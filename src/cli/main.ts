@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from "commander";
 import { exitCodes, InputError } from "./input-error.js";
 import { readJsonInput } from "./read-input.js";
 import { registerImpactCommand } from "./impact-command.js";
+import { registerRecipientsCommand } from "./recipients-command.js";
 import { registerServerCommands } from "./server-commands.js";
 
 export interface CliIo {
@@ -124,6 +125,7 @@ function buildProgram(io: CliIo): Command {
     });
 
   registerImpactCommand(program, io, io.stderrIsTerminal === true);
+  registerRecipientsCommand(program, io);
   registerServerCommands(program, io, process.env);
   return program;
 }
