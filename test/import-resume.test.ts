@@ -83,8 +83,12 @@ describe("a killed recipient import, run again", () => {
         expect(summaryAfterKill.imports[0].completedAt).toBeNull();
         expect((await client.get(`/api/v1/breaches/${id}`)).json.version).toBe(1);
 
-        // The same command again.
-        const again = await runCli(args, process.env);
+        // The same command again, even with another batch size: the import keeps the size it started with, so
+        // the batches it skips are the ones stored.
+        const again = await runCli(
+          args.map((arg) => (arg === "100" ? "700" : arg)),
+          process.env,
+        );
         expect(again.stderr).toBe("");
         expect(again.code).toBe(0);
         expect(again.stdout).toContain("already stored by an earlier run");

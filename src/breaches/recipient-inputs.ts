@@ -39,6 +39,8 @@ export const importStartSchema = z.object({
     )
     .min(1, "name at least one file")
     .max(1_000),
+  /** People per batch. A resumed import keeps the size it started with (the answer says which). */
+  batchSize: z.number().int().min(1).max(MAX_BATCH).default(2_000),
 });
 
 export const batchSchema = z.object({

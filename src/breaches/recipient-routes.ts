@@ -180,7 +180,8 @@ export function registerRecipientRoutes(
               names: files.map((file) => file.name),
             },
             {
-              start: (id, sources) => recipients.startImport(principal, breachId, { importId: id, sources }),
+              start: (id, sources, batchSize) =>
+                recipients.startImport(principal, breachId, { importId: id, sources, batchSize }),
               store: async (id, batch, people) => {
                 await recipients.storeBatch(principal, breachId, id, batch, { recipients: people });
               },

@@ -85,14 +85,23 @@ export function createRecipientService({ db, clock, dataKey: givenKey, breaches 
     if (found === undefined) throw new NotFound("breach");
   }
 
-  async function loadImport(executor: Kysely<Schema>, orgId: string, breachId: string, importId: string) {
+  /** An import of this breach; `lock` holds its row (share: batches; update: completing) to the transaction's end. */
+  async function loadImport(
+    executor: Kysely<Schema>,
+    orgId: string,
+    breachId: string,
+    importId: string,
+    lock: "share" | "update" | null = null,
+  ) {
     if (!isUuid(importId)) throw new NotFound("recipient import");
-    const row = await executor
+    let query = executor
       .selectFrom("recipient_imports")
       .selectAll()
       .where("org_id", "=", orgId)
-      .where("import_id", "=", importId)
-      .executeTakeFirst();
+      .where("import_id", "=", importId);
+    if (lock === "share") query = query.forShare();
+    if (lock === "update") query = query.forUpdate();
+    const row = await query.executeTakeFirst();
     if (row?.breach_id !== breachId) throw new NotFound("recipient import");
     return row;
   }
@@ -117,6 +126,7 @@ export function createRecipientService({ db, clock, dataKey: givenKey, breaches 
       importId: row.import_id,
       breachId: row.breach_id,
       sources: row.sources,
+      batchSize: row.batch_size,
       startedAt: row.started_at.toISOString(),
       completedAt: row.completed_at?.toISOString() ?? null,
       rows: row.row_count,
@@ -188,6 +198,7 @@ export function createRecipientService({ db, clock, dataKey: givenKey, breaches 
           import_id: importId,
           breach_id: breachId,
           sources: body.sources,
+          batch_size: body.batchSize,
           started_by: principal.userId,
           started_at: clock.now(),
           completed_at: null,
@@ -244,7 +255,10 @@ export function createRecipientService({ db, clock, dataKey: givenKey, breaches 
         };
       });
       return db.transaction().execute(async (trx) => {
-        await loadImport(trx, orgId, breachId, importId);
+        const target = await loadImport(trx, orgId, breachId, importId, "share");
+        // A completed import is in the audit chain as it was: it takes no more people.
+        if (target.completed_at !== null)
+          throw new Conflict(`import ${importId} is complete: it takes no more batches (start a new import)`);
         const stored = await sql<{ inserted: boolean }>`
           insert into recipients as r
             (org_id, breach_id, person_hash, jurisdiction, categories, contact_rank, key_id, nonce, sealed, import_id)
@@ -282,7 +296,7 @@ export function createRecipientService({ db, clock, dataKey: givenKey, breaches 
       const body = validateInput(importCompleteSchema, input);
       const orgId = principal.orgId;
       const recorded = await db.transaction().execute(async (trx) => {
-        const row = await loadImport(trx, orgId, breachId, importId);
+        const row = await loadImport(trx, orgId, breachId, importId, "update");
         const stored = new Set(await storedBatches(trx, orgId, importId));
         const missing: number[] = [];
         for (let batch = 1; batch <= body.batches; batch++) if (!stored.has(batch)) missing.push(batch);

@@ -258,6 +258,10 @@ describe("imports in batches", () => {
     const a = list.find((r) => r.jurisdiction === "IM");
     // Its first jurisdiction was unknown, so the later one stands; the fuller contact replaced the thinner.
     expect(a).toMatchObject({ categories: ["health", "name"], address: ["1 Athol Street"], name: "" });
+    // A completed import is as the audit chain recorded it: it takes no more people.
+    const late = await put(4, { recipients: [person("ed@example.org")] });
+    expect(late.status).toBe(409);
+    expect(late.json.detail).toContain("is complete");
     // Resuming says which batches are stored.
     const resumed = await org.api.post(base, { importId, sources: [{ file: "members.csv", bytes: 100 }] });
     expect(resumed.status).toBe(200);

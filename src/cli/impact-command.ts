@@ -92,9 +92,12 @@ function breachStore(target: BreachTarget): RecipientStore<Completion> {
   const base = `/breaches/${encodeURIComponent(target.breachId)}/recipient-imports`;
   const what = `--breach ${target.breachId}`;
   return {
-    async start(importId, sources) {
-      const started = await callApi(target, what, "POST", base, { importId, sources });
-      return { batchesStored: (started.batchesStored ?? []) as number[] };
+    async start(importId, sources, batchSize) {
+      const started = await callApi(target, what, "POST", base, { importId, sources, batchSize });
+      return {
+        batchesStored: (started.batchesStored ?? []) as number[],
+        batchSize: typeof started.batchSize === "number" ? started.batchSize : batchSize,
+      };
     },
     async store(importId, batch, recipients) {
       await callApi(target, what, "PUT", `${base}/${importId}/batches/${String(batch)}`, { recipients });

@@ -23,8 +23,15 @@ export interface ImportSource {
 }
 
 export interface RecipientStore<Completion> {
-  /** Starts the import `importId` (or finds it again): which batches it already holds. */
-  start(importId: string, sources: ImportSource[]): Promise<{ batchesStored: number[] }>;
+  /**
+   * Starts the import `importId` with batches of `batchSize` people (or finds it again): which batches it
+   * already holds, and its batch size (a resumed import keeps the size it started with).
+   */
+  start(
+    importId: string,
+    sources: ImportSource[],
+    batchSize: number,
+  ): Promise<{ batchesStored: number[]; batchSize: number }>;
   store(importId: string, batch: number, recipients: Recipient[]): Promise<void>;
   complete(importId: string, totals: { batches: number; rows: number; people: number }): Promise<Completion>;
 }
@@ -68,9 +75,9 @@ export async function importRecipients<Completion>(
     paths.map((path, index) => sourceOf(path, names?.[index] ?? basename(path))),
   );
   const importId = namedId("import", breachId, analysis.key ?? "", ...sources.map((source) => source.sha256));
-  const started = await store.start(importId, sources);
+  const started = await store.start(importId, sources, batchSize ?? 2_000);
   const stored = new Set(started.batchesStored);
-  const collector = new RecipientCollector(batchSize);
+  const collector = new RecipientCollector(started.batchSize);
   const progress = { batches: 0, skipped: 0 };
   const send = async (recipients: Recipient[]) => {
     const batch = ++progress.batches;

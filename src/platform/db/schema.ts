@@ -141,7 +141,9 @@ export interface RecipientImportsTable {
   org_id: string;
   import_id: string;
   breach_id: string;
-  sources: Json<{ file: string; bytes: number }[]>;
+  sources: Json<{ file: string; bytes: number; sha256?: string }[]>;
+  /** People per batch: a resumed import keeps the size it started with, so its batches are the same. */
+  batch_size: number;
   started_by: string;
   started_at: Timestamp;
   completed_at: Timestamp | null;

@@ -14,6 +14,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       import_id uuid not null,
       breach_id uuid not null,
       sources jsonb not null,
+      batch_size integer not null,
       started_by uuid not null,
       started_at timestamptz not null,
       completed_at timestamptz,
