@@ -180,8 +180,14 @@ export function registerRecipientRoutes(
               names: files.map((file) => file.name),
             },
             {
-              start: (id, sources, batchSize) =>
-                recipients.startImport(principal, breachId, { importId: id, sources, batchSize }),
+              start: async (id, sources, batchSize) => {
+                const started = await recipients.startImport(principal, breachId, {
+                  importId: id,
+                  sources,
+                  batchSize,
+                });
+                return { ...started, completed: started.completedAt !== null };
+              },
               store: async (id, batch, people) => {
                 await recipients.storeBatch(principal, breachId, id, batch, { recipients: people });
               },

@@ -250,8 +250,8 @@ export function createRecipientService({ db, clock, dataKey: givenKey, breaches 
           categories: [...person.categories].sort(),
           contact_rank: contactRank(person),
           key_id: key().id,
-          nonce: Buffer.from(nonce).toString("hex"),
-          sealed: Buffer.from(sealed).toString("hex"),
+          nonce: Buffer.from(nonce).toString("base64"),
+          sealed: Buffer.from(sealed).toString("base64"),
         };
       });
       return db.transaction().execute(async (trx) => {
@@ -263,7 +263,7 @@ export function createRecipientService({ db, clock, dataKey: givenKey, breaches 
           insert into recipients as r
             (org_id, breach_id, person_hash, jurisdiction, categories, contact_rank, key_id, nonce, sealed, import_id)
           select ${orgId}::uuid, ${breachId}::uuid, decode(x.person_hash, 'hex'), x.jurisdiction, x.categories,
-                 x.contact_rank, x.key_id, decode(x.nonce, 'hex'), decode(x.sealed, 'hex'), ${importId}::uuid
+                 x.contact_rank, x.key_id, decode(x.nonce, 'base64'), decode(x.sealed, 'base64'), ${importId}::uuid
           from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x (
             person_hash text, jurisdiction text, categories text[], contact_rank smallint, key_id text,
             nonce text, sealed text)

@@ -97,6 +97,7 @@ function breachStore(target: BreachTarget): RecipientStore<Completion> {
       return {
         batchesStored: (started.batchesStored ?? []) as number[],
         batchSize: typeof started.batchSize === "number" ? started.batchSize : batchSize,
+        completed: typeof started.completedAt === "string",
       };
     },
     async store(importId, batch, recipients) {

@@ -4,7 +4,7 @@
  *
  * The files are first analysed alone (in parallel, and quickly): input that cannot be analysed is refused
  * before anything is stored. Then they are read again, on one thread, and the people are sent in numbered
- * batches as they are read, at most one batch ahead of the store. An import is named by the files' contents
+ * batches as they are read: one batch is being stored while the next is read. An import is named by the files' contents
  * (SHA-256) and the identity key, and the same files always make the same batches, so an import that was cut
  * off is resumed by running it again — from the CLI or by uploading the same files: the batches already
  * stored are skipped, and the store merges anything sent twice, so nobody is duplicated or lost.
@@ -31,7 +31,7 @@ export interface RecipientStore<Completion> {
     importId: string,
     sources: ImportSource[],
     batchSize: number,
-  ): Promise<{ batchesStored: number[]; batchSize: number }>;
+  ): Promise<{ batchesStored: number[]; batchSize: number; completed: boolean }>;
   store(importId: string, batch: number, recipients: Recipient[]): Promise<void>;
   complete(importId: string, totals: { batches: number; rows: number; people: number }): Promise<Completion>;
 }
@@ -70,20 +70,43 @@ export async function importRecipients<Completion>(
 ): Promise<RecipientImport<Completion>> {
   const { breachId, names, batchSize, onBatch, ...analysis } = options;
   // Refused input stores nothing: it is found by the analysis alone, before the import starts.
-  await analyseFiles(paths, analysis);
+  const analysed = await analyseFiles(paths, analysis);
   const sources = await Promise.all(
     paths.map((path, index) => sourceOf(path, names?.[index] ?? basename(path))),
   );
   const importId = namedId("import", breachId, analysis.key ?? "", ...sources.map((source) => source.sha256));
   const started = await store.start(importId, sources, batchSize ?? 2_000);
+  if (started.completed) {
+    // Imported before, in full: nothing to read again (completing again changes nothing, or sets the counts).
+    const completion = await store.complete(importId, {
+      batches: started.batchesStored.length,
+      rows: analysed.rows,
+      people: analysed.subjects,
+    });
+    const batches = started.batchesStored.length;
+    return { result: analysed, importId, batches, skipped: batches, completion };
+  }
   const stored = new Set(started.batchesStored);
   const collector = new RecipientCollector(started.batchSize);
   const progress = { batches: 0, skipped: 0 };
+  // One batch in flight: its failure is kept and thrown when the next is sent, or at the end.
+  const flight: { current: Promise<void>; failure: { error: unknown } | null } = {
+    current: Promise.resolve(),
+    failure: null,
+  };
+  const settle = async () => {
+    await flight.current;
+    if (flight.failure !== null) throw flight.failure.error;
+  };
   const send = async (recipients: Recipient[]) => {
     const batch = ++progress.batches;
     const skip = stored.has(batch);
+    await settle();
     if (skip) progress.skipped++;
-    else await store.store(importId, batch, recipients);
+    else
+      flight.current = store.store(importId, batch, recipients).catch((error: unknown) => {
+        flight.failure = { error };
+      });
     onBatch?.(batch, skip);
   };
   const result = await analyseFiles(paths, {
@@ -96,6 +119,7 @@ export async function importRecipients<Completion>(
     },
   });
   for (const rest of collector.finish()) await send(rest);
+  await settle();
   const completion = await store.complete(importId, {
     batches: progress.batches,
     rows: result.rows,

@@ -3,7 +3,9 @@
  * sealed (AES-256-GCM under the data key, see platform/crypto/data-key.ts); in the clear are only a keyed hash
  * of who they are, the jurisdiction they were attributed to, which kinds of their data were exposed, and how
  * they can be reached (a rank: postal address 4, e-mail 2, name 1). One row per person and breach: importing
- * the same files again, or resuming an import that was cut off, merges into the rows already there.
+ * the same files again, or resuming an import that was cut off, merges into the rows already there. A row's
+ * `import_id` names the import that first brought the person (no foreign key: it is checked once per batch,
+ * not once per person).
  */
 import { sql, type Kysely } from "kysely";
 
@@ -47,8 +49,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       sealed bytea not null,
       import_id uuid not null,
       primary key (org_id, breach_id, person_hash),
-      foreign key (org_id, breach_id) references breaches (org_id, breach_id),
-      foreign key (org_id, import_id) references recipient_imports (org_id, import_id)
+      foreign key (org_id, breach_id) references breaches (org_id, breach_id)
     )`.execute(db);
   await sql`create index recipients_by_jurisdiction on recipients (org_id, breach_id, jurisdiction, person_hash)`.execute(
     db,
