@@ -2,7 +2,7 @@
 import { mkdirSync } from "node:fs";
 import type { Command } from "commander";
 import { isUuid } from "../platform/ids.js";
-import { ConfigError, loadConfig, type Config } from "../platform/config.js";
+import type { Config } from "../platform/config.js";
 import type { DatabaseLocation } from "../platform/db/database.js";
 import { InvalidInput } from "../platform/errors.js";
 import { InputError } from "./input-error.js";
@@ -12,7 +12,9 @@ import type { CliIo } from "./main.js";
 // (assess, impact) start quickly.
 const loadApp = () => import("../app.js");
 
-function config(env: NodeJS.ProcessEnv): Config {
+/** The configuration, validated (zod is loaded only by the commands that need it). */
+async function config(env: NodeJS.ProcessEnv): Promise<Config> {
+  const { ConfigError, loadConfig } = await import("../platform/config.js");
   try {
     return loadConfig(env);
   } catch (error) {
@@ -53,7 +55,7 @@ export function registerServerCommands(program: Command, io: CliIo, env: NodeJS.
       "Serve the HTTP API on HOST:PORT (default 127.0.0.1:8080), on PGlite in DPDESK_DATA_DIR or PostgreSQL at DATABASE_URL",
     )
     .action(async () => {
-      const cfg = config(env);
+      const cfg = await config(env);
       const dataKey = await loadKey(cfg);
       const { openServices, buildApp } = await loadApp();
       const services = await openServices(location(cfg), { dataKey });
@@ -83,7 +85,7 @@ export function registerServerCommands(program: Command, io: CliIo, env: NodeJS.
     .command("migrate")
     .description("Apply database migrations (serve does this on start too)")
     .action(async () => {
-      const cfg = config(env);
+      const cfg = await config(env);
       const { openServices } = await loadApp();
       const services = await openServices(location(cfg));
       await services.database.close();
@@ -98,7 +100,7 @@ export function registerServerCommands(program: Command, io: CliIo, env: NodeJS.
     .requiredOption("--owner-email <email>", "the owner's e-mail address")
     .option("--json", "print { orgId, token } as JSON")
     .action(async (options: { name: string; ownerEmail: string; json?: boolean }) => {
-      const cfg = config(env);
+      const cfg = await config(env);
       const { openServices } = await loadApp();
       const services = await openServices(location(cfg));
       try {
@@ -134,7 +136,7 @@ export function registerServerCommands(program: Command, io: CliIo, env: NodeJS.
     .action(async (options: { org?: string; json?: boolean }) => {
       if (options.org !== undefined && !isUuid(options.org))
         throw new InputError([`--org: "${options.org}" is not an organisation id`]);
-      const cfg = config(env);
+      const cfg = await config(env);
       const { openServices, auditStateSources } = await loadApp();
       const { verifyAuditChain } = await import("../platform/audit/verify-audit-chain.js");
       const services = await openServices(location(cfg));

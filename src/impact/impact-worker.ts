@@ -22,6 +22,8 @@ export interface RangeTask {
   maxProblems: number;
   /** The line number of the range's first row. */
   startLine: number;
+  /** About how many rows the range holds, and how long a person's key is (to size the tally once). */
+  expect: { rows: number; keyBytes: number };
 }
 
 export interface RangeResult {
@@ -54,6 +56,7 @@ export async function countRange(
     if (problems.length <= task.maxProblems) problems.push(problem);
   };
   const tally = into ?? new Tally(addProblem);
+  tally.expect(task.expect.rows, task.expect.keyBytes);
   const stop = { at: -1, line: 0 };
   let checkUtf8 = false;
   const scanner = new CsvScanner({

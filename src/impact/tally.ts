@@ -163,6 +163,17 @@ export class Tally {
     return index;
   }
 
+  /**
+   * Room, made now, for about `people` people whose keys take about `keyBytes` bytes each. Growing later
+   * copies the arrays, and the old and the new copy are both resident for a moment; room made ahead costs
+   * only address space until it is written (large typed arrays are zero pages until touched).
+   */
+  expect(people: number, keyBytes: number): void {
+    if (people <= this.keys.size) return;
+    this.keys.reserve(people - this.keys.size, Math.ceil((people - this.keys.size) * keyBytes));
+    this.ensurePerson(people - 1, true);
+  }
+
   /** Room for person `index` (`exact`: just that much, when the final count is known). */
   private ensurePerson(index: number, exact = false): void {
     if (index < this.jurisdiction.length) return;

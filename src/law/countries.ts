@@ -43,12 +43,16 @@ export function explainNotACountry(code: string): string | null {
   return `"${code}" is not an ISO 3166-1 alpha-2 country code`;
 }
 
-const regionNames = new Intl.DisplayNames(["en-GB"], { type: "region" });
-// Looked up once: Intl.DisplayNames is slow enough to show in bench/assess.ts.
-const names = new Map<string, string>([...countryCodes].map((code) => [code, regionNames.of(code) ?? code]));
+// Looked up once, on first use: Intl.DisplayNames is slow enough to show in bench/assess.ts, and building it
+// (20 ms) would slow the start of commands that never name a country (dpdesk impact).
+let names: ReadonlyMap<string, string> | null = null;
 
 /** The English name of a country, e.g. `IM` → "Isle of Man". */
 export function countryName(code: Country): string {
+  if (names === null) {
+    const regionNames = new Intl.DisplayNames(["en-GB"], { type: "region" });
+    names = new Map([...countryCodes].map((known) => [known, regionNames.of(known) ?? known]));
+  }
   return names.get(code) ?? code;
 }
 
