@@ -292,6 +292,78 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
     return record;
   }
 
+  async function updateBreachWithin(
+    trx: Transaction<Schema>,
+    principal: Principal,
+    breachId: string,
+    patch: unknown,
+  ) {
+    requirePermission(principal, "write");
+    if (patch === null || typeof patch !== "object" || Array.isArray(patch))
+      throw new InvalidInput([
+        { field: "(body)", message: "must be a JSON object (a merge patch of the incident)" },
+      ]);
+    const { status, ...incidentPatch } = patch as Record<string, unknown>;
+    if (status !== undefined && status !== "open" && status !== "closed")
+      throw new InvalidInput([{ field: "status", message: "must be one of: open, closed" }]);
+    const breach = await loadBreach(trx, principal.orgId, breachId, true);
+    const previous = await latestAssessment(trx, principal.orgId, breachId);
+    const incident = validIncident(mergePatch(breach.incident, incidentPatch));
+    const now = clock.now();
+    const updated: BreachRow = {
+      ...breach,
+      title: incident.title,
+      status: status === "open" || status === "closed" ? status : breach.status,
+      incident,
+      aware_at: new Date(incident.awareAt),
+      version: breach.version + 1,
+      updated_at: now,
+    };
+    await trx
+      .updateTable("breaches")
+      .set({
+        title: updated.title,
+        status: updated.status,
+        incident: JSON.stringify(incident),
+        aware_at: updated.aware_at,
+        version: updated.version,
+        updated_at: now,
+      })
+      .where("org_id", "=", principal.orgId)
+      .where("breach_id", "=", breachId)
+      .execute();
+    const assessment = assessBreach(incident, { at: now });
+    const stored = await storeAssessment(trx, principal, updated, incident, assessment, now);
+    const changes = diffObligations((previous.result as Assessment).obligations, assessment.obligations);
+    const result = {
+      breach: await view(trx, principal, updated),
+      changes,
+      previousVersion: breach.version,
+    };
+    await appendAuditEvents(
+      trx,
+      principal.orgId,
+      [
+        stored.event,
+        {
+          actor: actorOf(principal),
+          action: "breach.updated",
+          entityType: "breach",
+          entityId: breachId,
+          data: {
+            version: updated.version,
+            fields: Object.keys(incidentPatch),
+            ...(status === undefined ? {} : { status }),
+            obligationChanges: changes.length,
+            stateHash: stored.stateHash,
+          },
+        },
+      ],
+      now,
+    );
+    return result;
+  }
+
   /**
    * New breaches are written in batches per organisation (group commit): concurrent filings share one
    * transaction, one audit-chain append and one commit. Each is answered only once its batch has committed.
@@ -544,73 +616,14 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
 
     /** Changes facts (a JSON merge patch over the incident, plus `status`), re-assesses, and shows what changed. */
     async updateBreach(principal: Principal, breachId: string, patch: unknown) {
-      requirePermission(principal, "write");
-      if (patch === null || typeof patch !== "object" || Array.isArray(patch))
-        throw new InvalidInput([
-          { field: "(body)", message: "must be a JSON object (a merge patch of the incident)" },
-        ]);
-      const { status, ...incidentPatch } = patch as Record<string, unknown>;
-      if (status !== undefined && status !== "open" && status !== "closed")
-        throw new InvalidInput([{ field: "status", message: "must be one of: open, closed" }]);
-      return db.transaction().execute(async (trx) => {
-        const breach = await loadBreach(trx, principal.orgId, breachId, true);
-        const previous = await latestAssessment(trx, principal.orgId, breachId);
-        const incident = validIncident(mergePatch(breach.incident, incidentPatch));
-        const now = clock.now();
-        const updated: BreachRow = {
-          ...breach,
-          title: incident.title,
-          status: status === "open" || status === "closed" ? status : breach.status,
-          incident,
-          aware_at: new Date(incident.awareAt),
-          version: breach.version + 1,
-          updated_at: now,
-        };
-        await trx
-          .updateTable("breaches")
-          .set({
-            title: updated.title,
-            status: updated.status,
-            incident: JSON.stringify(incident),
-            aware_at: updated.aware_at,
-            version: updated.version,
-            updated_at: now,
-          })
-          .where("org_id", "=", principal.orgId)
-          .where("breach_id", "=", breachId)
-          .execute();
-        const assessment = assessBreach(incident, { at: now });
-        const stored = await storeAssessment(trx, principal, updated, incident, assessment, now);
-        const changes = diffObligations((previous.result as Assessment).obligations, assessment.obligations);
-        const result = {
-          breach: await view(trx, principal, updated),
-          changes,
-          previousVersion: breach.version,
-        };
-        await appendAuditEvents(
-          trx,
-          principal.orgId,
-          [
-            stored.event,
-            {
-              actor: actorOf(principal),
-              action: "breach.updated",
-              entityType: "breach",
-              entityId: breachId,
-              data: {
-                version: updated.version,
-                fields: Object.keys(incidentPatch),
-                ...(status === undefined ? {} : { status }),
-                obligationChanges: changes.length,
-                stateHash: stored.stateHash,
-              },
-            },
-          ],
-          now,
-        );
-        return result;
-      });
+      return db.transaction().execute((trx) => updateBreachWithin(trx, principal, breachId, patch));
     },
+
+    /**
+     * `updateBreach` inside a transaction the caller holds (a recipient import's completion sets the breach's
+     * counts in the same transaction that records it).
+     */
+    updateBreachWithin,
 
     async recordDecision(principal: Principal, breachId: string, input: unknown) {
       requirePermission(principal, "write");

@@ -7,7 +7,10 @@ const text = (max: number) => z.string().max(max, `must be at most ${String(max)
 export const MAX_BATCH = 5_000;
 
 export const recipientInputSchema = z.object({
-  key: z.string().min(1, "required").max(2_000, "must be at most 2000 characters"),
+  key: z
+    .string()
+    .min(1, "required")
+    .max(2_000, "must be at most 2000 characters (longer keys are sent hashed)"),
   jurisdiction: z
     .string()
     .refine((code) => code === "unknown" || isCountry(code), "must be an ISO 3166-1 alpha-2 code or unknown"),
@@ -35,6 +38,8 @@ export const importStartSchema = z.object({
           .string()
           .regex(/^[0-9a-f]{64}$/, "must be 64 lower-case hex digits")
           .optional(),
+        /** Rows found in the file: a breach's records count each file once, however many imports name it. */
+        rows: z.number().int().min(0).optional(),
       }),
     )
     .min(1, "name at least one file")
@@ -42,6 +47,13 @@ export const importStartSchema = z.object({
   /** People per batch. A resumed import keeps the size it started with (the answer says which). */
   batchSize: z.number().int().min(1).max(MAX_BATCH).default(2_000),
 });
+
+/** A batch's number, from the URL: 1, 2, 3… */
+export const batchNumberSchema = z.coerce
+  .number({ error: "must be a whole number from 1" })
+  .int("must be a whole number from 1")
+  .min(1, "batches are numbered from 1")
+  .max(2_147_483_647, "must be at most 2147483647");
 
 export const batchSchema = z.object({
   recipients: z.array(recipientInputSchema).min(1, "send at least one person").max(MAX_BATCH),

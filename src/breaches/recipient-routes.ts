@@ -13,7 +13,6 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ImpactInputError } from "../impact/analyse.js";
 import { importRecipients } from "../impact/recipient-import.js";
-import { requirePermission } from "../platform/auth/principal.js";
 import { InvalidInput } from "../platform/errors.js";
 import { principalOf } from "../platform/http/server.js";
 import {
@@ -134,8 +133,9 @@ export function registerRecipientRoutes(
     },
     async (request) => {
       const principal = principalOf(request);
-      requirePermission(principal, "write");
       const breachId = request.params.id;
+      // Refused before the upload is read: another tenant's breach (404), or a role that cannot write (403).
+      await recipients.assertCanImport(principal, breachId);
       if (!request.isMultipart())
         throw new InvalidInput([
           { field: "file", message: "send multipart/form-data with one or more 'file' parts" },
@@ -154,7 +154,7 @@ export function registerRecipientRoutes(
               continue;
             }
             // Each file in a folder of its own, under its own name: results and problems name it as uploaded.
-            const name = basename(part.filename || `file-${String(files.length + 1)}`);
+            const name = basename(part.filename || `file-${String(files.length + 1)}`).slice(0, 200);
             const folder = join(dir, String(files.length + 1));
             await mkdir(folder);
             const path = join(folder, name);
@@ -177,7 +177,12 @@ export function registerRecipientRoutes(
               maxErrors: 1_000,
               ...(key === undefined ? {} : { key }),
               breachId,
-              names: files.map((file) => file.name),
+              // Named as uploaded (numbered where two share a name), in results, problems and each person's source.
+              names: files.map((file, index) =>
+                files.filter((other) => other.name === file.name).length > 1
+                  ? `${String(index + 1)}/${file.name}`
+                  : file.name,
+              ),
             },
             {
               start: async (id, sources, batchSize) => {
@@ -194,15 +199,8 @@ export function registerRecipientRoutes(
               complete: (id, totals) => recipients.completeImport(principal, breachId, id, totals),
             },
           );
-          const named = (file: string) => file.replaceAll(`${dir}/`, "");
-          const result = imported.result;
           return {
-            impact: {
-              ...result,
-              files: result.files.map((file) => ({ ...file, file: named(file.file) })),
-              columns: result.columns.map((column) => ({ ...column, file: named(column.file) })),
-              problems: result.problems.map((problem) => ({ ...problem, file: named(problem.file) })),
-            },
+            impact: imported.result,
             importId: imported.importId,
             batches: imported.batches,
             skipped: imported.skipped,

@@ -13,14 +13,15 @@ import { sql, type Kysely } from "kysely";
 import { dataCategories, type DataCategory } from "../law/vocabulary.js";
 import { appendAuditEvent } from "../platform/audit/audit-log.js";
 import { actorOf, requirePermission, type Principal } from "../platform/auth/principal.js";
-import type { DataKey } from "../platform/crypto/data-key.js";
+import { DataKeyError, type DataKey } from "../platform/crypto/data-key.js";
 import type { Schema } from "../platform/db/schema.js";
-import { Conflict, NotFound } from "../platform/errors.js";
-import { isUuid, newId } from "../platform/ids.js";
+import { Conflict, InvalidInput, Misconfigured, NotFound } from "../platform/errors.js";
+import { isUuid, newId, sha256Hex } from "../platform/ids.js";
 import { rowStateHash } from "../platform/audit/state-hash.js";
 import { validateInput } from "../platform/validate-input.js";
 import type { BreachService, Clock } from "./breach-service.js";
 import {
+  batchNumberSchema,
   batchSchema,
   importCompleteSchema,
   importStartSchema,
@@ -74,14 +75,21 @@ export function createRecipientService({ db, clock, dataKey: givenKey, breaches 
       throw new Error("recipient lists need the data key (openServices({ dataKey }))");
     return givenKey;
   };
-  async function breachExists(executor: Kysely<Schema>, orgId: string, breachId: string): Promise<void> {
+  /** Throws NotFound unless the breach is this organisation's; `lock` holds its row to the transaction's end. */
+  async function breachExists(
+    executor: Kysely<Schema>,
+    orgId: string,
+    breachId: string,
+    lock = false,
+  ): Promise<void> {
     if (!isUuid(breachId)) throw new NotFound("breach");
-    const found = await executor
+    let query = executor
       .selectFrom("breaches")
       .select("breach_id")
       .where("org_id", "=", orgId)
-      .where("breach_id", "=", breachId)
-      .executeTakeFirst();
+      .where("breach_id", "=", breachId);
+    if (lock) query = query.forUpdate();
+    const found = await query.executeTakeFirst();
     if (found === undefined) throw new NotFound("breach");
   }
 
@@ -174,7 +182,47 @@ export function createRecipientService({ db, clock, dataKey: givenKey, breaches 
     };
   }
 
+  /** Refuses to seal with a key other than the one this organisation's lists were sealed with. */
+  async function sealingKeyCheck(trx: Kysely<Schema>, orgId: string): Promise<void> {
+    const current = key().id;
+    await trx
+      .insertInto("sealing_keys")
+      .values({ org_id: orgId, key_id: current, first_used_at: clock.now() })
+      .onConflict((conflict) => conflict.columns(["org_id", "key_id"]).doNothing())
+      .execute();
+    const other = await trx
+      .selectFrom("sealing_keys")
+      .select("key_id")
+      .where("org_id", "=", orgId)
+      .where("key_id", "<>", current)
+      .executeTakeFirst();
+    if (other !== undefined)
+      throw new Misconfigured(
+        `this organisation's recipient lists are sealed with data key ${other.key_id}, but this server has data key ${current}: set DPDESK_DATA_KEY (or DPDESK_KEY_FILE) to the key the lists were sealed with`,
+      );
+  }
+
   return {
+    /**
+     * The data keys recipient lists were sealed with that are not this server's (the server refuses to start
+     * when there is one: it could not open those lists, and would list their people twice).
+     */
+    async foreignSealingKeys(): Promise<string[]> {
+      const rows = await db
+        .selectFrom("sealing_keys")
+        .select("key_id")
+        .distinct()
+        .where("key_id", "<>", key().id)
+        .execute();
+      return rows.map((row) => row.key_id);
+    },
+
+    /** Checks, before an upload is read, that the principal may import into this breach (404 for another tenant's). */
+    async assertCanImport(principal: Principal, breachId: string): Promise<void> {
+      requirePermission(principal, "write");
+      await breachExists(db, principal.orgId, breachId);
+    },
+
     /** Starts an import, or finds the one with this id (to resume it): says which batches are already stored. */
     async startImport(principal: Principal, breachId: string, input: unknown) {
       requirePermission(principal, "write");
@@ -182,35 +230,55 @@ export function createRecipientService({ db, clock, dataKey: givenKey, breaches 
       return db.transaction().execute(async (trx) => {
         await breachExists(trx, principal.orgId, breachId);
         const importId = body.importId ?? newId(clock.now().getTime());
-        const existing = await trx
-          .selectFrom("recipient_imports")
-          .selectAll()
-          .where("org_id", "=", principal.orgId)
-          .where("import_id", "=", importId)
-          .executeTakeFirst();
-        if (existing !== undefined) {
-          if (existing.breach_id !== breachId)
-            throw new Conflict(`import ${importId} belongs to another breach`);
-          return { resumed: true, ...(await importView(trx, principal.orgId, existing)) };
-        }
-        const row = {
-          org_id: principal.orgId,
-          import_id: importId,
-          breach_id: breachId,
-          sources: body.sources,
-          batch_size: body.batchSize,
-          started_by: principal.userId,
-          started_at: clock.now(),
-          completed_at: null,
-          row_count: null,
-          people: null,
-        };
-        await trx
+        const now = clock.now();
+        const inserted = await trx
           .insertInto("recipient_imports")
-          .values({ ...row, sources: JSON.stringify(body.sources) })
+          .values({
+            org_id: principal.orgId,
+            import_id: importId,
+            breach_id: breachId,
+            sources: JSON.stringify(body.sources),
+            batch_size: body.batchSize,
+            started_by: principal.userId,
+            started_at: now,
+            completed_at: null,
+            row_count: null,
+            people: null,
+          })
           .onConflict((conflict) => conflict.columns(["org_id", "import_id"]).doNothing())
-          .execute();
-        return { resumed: false, ...(await importView(trx, principal.orgId, row)) };
+          .returningAll()
+          .executeTakeFirst();
+        // Started before (or just now, by a run racing this one): the stored import, as it was started.
+        const row =
+          inserted ??
+          (await trx
+            .selectFrom("recipient_imports")
+            .selectAll()
+            .where("org_id", "=", principal.orgId)
+            .where("import_id", "=", importId)
+            .executeTakeFirstOrThrow());
+        if (row.breach_id !== breachId) throw new Conflict(`import ${importId} belongs to another breach`);
+        if (inserted === undefined) {
+          const hashes = (sources: readonly { sha256?: string | undefined }[]) =>
+            sources.map((source) => source.sha256 ?? "").join(",");
+          if (hashes(row.sources) !== hashes(body.sources))
+            throw new Conflict(
+              `import ${importId} was started with other files (by their SHA-256): it cannot be resumed with these`,
+            );
+        } else
+          await appendAuditEvent(
+            trx,
+            principal.orgId,
+            {
+              actor: actorOf(principal),
+              action: "recipients.import_started",
+              entityType: "recipient_import",
+              entityId: importId,
+              data: { breachId, sources: body.sources, batchSize: body.batchSize },
+            },
+            now,
+          );
+        return { resumed: inserted === undefined, ...(await importView(trx, principal.orgId, row)) };
       });
     },
 
@@ -219,10 +287,11 @@ export function createRecipientService({ db, clock, dataKey: givenKey, breaches 
       principal: Principal,
       breachId: string,
       importId: string,
-      batch: number,
+      batchInput: unknown,
       input: unknown,
     ) {
       requirePermission(principal, "write");
+      const batch = validateInput(batchNumberSchema, batchInput, "batch");
       const { recipients } = validateInput(batchSchema, input);
       const orgId = principal.orgId;
       // One row per person (a statement cannot merge into the same row twice).
@@ -259,6 +328,14 @@ export function createRecipientService({ db, clock, dataKey: givenKey, breaches 
         // A completed import is in the audit chain as it was: it takes no more people.
         if (target.completed_at !== null)
           throw new Conflict(`import ${importId} is complete: it takes no more batches (start a new import)`);
+        if (recipients.length > target.batch_size)
+          throw new InvalidInput([
+            {
+              field: "recipients",
+              message: `this import's batches hold at most ${String(target.batch_size)} people (got ${String(recipients.length)})`,
+            },
+          ]);
+        await sealingKeyCheck(trx, orgId);
         const stored = await sql<{ inserted: boolean }>`
           insert into recipients as r
             (org_id, breach_id, person_hash, jurisdiction, categories, contact_rank, key_id, nonce, sealed, import_id)
@@ -267,6 +344,7 @@ export function createRecipientService({ db, clock, dataKey: givenKey, breaches 
           from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x (
             person_hash text, jurisdiction text, categories text[], contact_rank smallint, key_id text,
             nonce text, sealed text)
+          order by x.person_hash
           on conflict (org_id, breach_id, person_hash) do update set
             jurisdiction = case when r.jurisdiction = 'unknown' then excluded.jurisdiction else r.jurisdiction end,
             categories = array(select distinct c from unnest(r.categories || excluded.categories) as c order by c),
@@ -275,35 +353,71 @@ export function createRecipientService({ db, clock, dataKey: givenKey, breaches 
             nonce = case when excluded.contact_rank > r.contact_rank then excluded.nonce else r.nonce end,
             sealed = case when excluded.contact_rank > r.contact_rank then excluded.sealed else r.sealed end
           returning (xmax = 0) as inserted`.execute(trx);
+        const now = clock.now();
         await trx
           .insertInto("recipient_import_batches")
-          .values({ org_id: orgId, import_id: importId, batch, people: rows.length, stored_at: clock.now() })
+          .values({ org_id: orgId, import_id: importId, batch, people: rows.length, stored_at: now })
           .onConflict((conflict) =>
             conflict.columns(["org_id", "import_id", "batch"]).doUpdateSet({ people: rows.length }),
           )
           .execute();
         const added = stored.rows.filter((row) => row.inserted).length;
+        // Recorded: who stored which people (by their keyed hashes, never their details).
+        await appendAuditEvent(
+          trx,
+          orgId,
+          {
+            actor: actorOf(principal),
+            action: "recipients.batch_stored",
+            entityType: "recipient_import",
+            entityId: importId,
+            data: {
+              breachId,
+              batch,
+              people: rows.length,
+              added,
+              people_sha256: sha256Hex(
+                rows
+                  .map((row) => row.person_hash)
+                  .sort()
+                  .join(","),
+              ),
+            },
+          },
+          now,
+        );
         return { batch, people: rows.length, added, merged: rows.length - added };
       });
     },
 
     /**
-     * Completes an import once every batch is stored: records it in the audit chain and sets the breach's
-     * counts from the whole list (which re-assesses it). Completing again changes nothing.
+     * Completes an import once every batch is stored: records it in the audit chain and, in the same
+     * transaction (the breach locked first), sets the breach's counts from the whole list, which re-assesses it.
+     * Completing again changes nothing.
      */
     async completeImport(principal: Principal, breachId: string, importId: string, input: unknown) {
       requirePermission(principal, "write");
       const body = validateInput(importCompleteSchema, input);
       const orgId = principal.orgId;
-      const recorded = await db.transaction().execute(async (trx) => {
+      return db.transaction().execute(async (trx) => {
+        // The breach first: completions of two imports, or an edit of the breach, wait for each other.
+        await breachExists(trx, orgId, breachId, true);
         const row = await loadImport(trx, orgId, breachId, importId, "update");
-        const stored = new Set(await storedBatches(trx, orgId, importId));
+        const stored = await storedBatches(trx, orgId, importId);
         const missing: number[] = [];
-        for (let batch = 1; batch <= body.batches; batch++) if (!stored.has(batch)) missing.push(batch);
+        for (let batch = 1; batch <= body.batches; batch++) if (!stored.includes(batch)) missing.push(batch);
         if (missing.length > 0)
           throw new Conflict(
             `batches ${missing.slice(0, 10).join(", ")}${missing.length > 10 ? ` and ${String(missing.length - 10)} more` : ""} of import ${importId} are not stored: send them, then complete it`,
           );
+        const highest = stored[stored.length - 1] ?? 0;
+        if (highest > body.batches)
+          throw new InvalidInput([
+            {
+              field: "batches",
+              message: `batch ${String(highest)} of this import is stored: it has at least ${String(highest)} batches`,
+            },
+          ]);
         const summary = await listSummary(trx, orgId, breachId);
         if (row.completed_at === null) {
           const now = clock.now();
@@ -339,50 +453,58 @@ export function createRecipientService({ db, clock, dataKey: givenKey, breaches 
             now,
           );
         }
-        const records = await trx
-          .selectFrom("recipient_imports")
-          .select(sql<number>`coalesce(sum(row_count), 0)::bigint`.as("rows"))
+        // Records: the rows of each distinct file (by SHA-256) of the completed imports, counted once.
+        const records = await sql<{ rows: number | null }>`
+          select sum(rows)::bigint as rows from (
+            select distinct on (coalesce(s->>'sha256', i.import_id::text || (s->>'file')))
+              coalesce((s->>'rows')::bigint, 0) as rows
+            from recipient_imports i, jsonb_array_elements(i.sources) as s
+            where i.org_id = ${orgId} and i.breach_id = ${breachId} and i.completed_at is not null
+          ) as distinct_files`.execute(trx);
+        const recordCount = records.rows[0]?.rows ?? 0;
+        // The breach's counts follow the whole list (several imports add up); unchanged counts are left alone.
+        const breach = await trx
+          .selectFrom("breaches")
+          .select("incident")
           .where("org_id", "=", orgId)
           .where("breach_id", "=", breachId)
-          .where("completed_at", "is not", null)
           .executeTakeFirstOrThrow();
-        return { summary, records: records.rows };
+        const current = breach.incident as {
+          subjects?: Record<string, number>;
+          dataCategories?: string[];
+          records?: number;
+        };
+        const subjects: Record<string, number | null> = {};
+        for (const code of Object.keys(current.subjects ?? {})) subjects[code] = null;
+        for (const [code, count] of Object.entries(summary.byJurisdiction))
+          if (code !== "unknown" && count > 0) subjects[code] = count;
+        const categories = [
+          ...new Set([...(current.dataCategories ?? []), ...Object.keys(summary.categories)]),
+        ];
+        const sameSubjects =
+          Object.entries(subjects).every(
+            ([code, count]) => (current.subjects ?? {})[code] === (count ?? undefined),
+          ) && Object.keys(current.subjects ?? {}).every((code) => subjects[code] !== null);
+        const unchanged =
+          sameSubjects &&
+          categories.length === (current.dataCategories ?? []).length &&
+          current.records === recordCount;
+        const update = unchanged
+          ? null
+          : await breaches.updateBreachWithin(trx, principal, breachId, {
+              subjects,
+              dataCategories: categories,
+              records: recordCount,
+            });
+        return {
+          import: await importView(trx, orgId, await loadImport(trx, orgId, breachId, importId)),
+          recipients: summary,
+          breach:
+            update === null
+              ? { updated: false, changes: [] }
+              : { updated: true, version: update.breach.version, changes: update.changes },
+        };
       });
-      // The breach's counts follow the whole list (several imports add up); unchanged counts are left alone.
-      const breach = (await breaches.getBreach(principal, breachId)) as {
-        incident: { subjects?: Record<string, number>; dataCategories?: string[]; records?: number };
-      };
-      const current = breach.incident;
-      const subjects: Record<string, number | null> = {};
-      for (const code of Object.keys(current.subjects ?? {})) subjects[code] = null;
-      for (const [code, count] of Object.entries(recorded.summary.byJurisdiction))
-        if (code !== "unknown" && count > 0) subjects[code] = count;
-      const categories = [
-        ...new Set([...(current.dataCategories ?? []), ...Object.keys(recorded.summary.categories)]),
-      ];
-      const sameSubjects =
-        Object.entries(subjects).every(
-          ([code, count]) => (current.subjects ?? {})[code] === (count ?? undefined),
-        ) && Object.keys(current.subjects ?? {}).every((code) => subjects[code] !== null);
-      const unchanged =
-        sameSubjects &&
-        categories.length === (current.dataCategories ?? []).length &&
-        current.records === recorded.records;
-      const update = unchanged
-        ? null
-        : await breaches.updateBreach(principal, breachId, {
-            subjects,
-            dataCategories: categories,
-            records: recorded.records,
-          });
-      return {
-        import: await importView(db, orgId, await loadImport(db, orgId, breachId, importId)),
-        recipients: recorded.summary,
-        breach:
-          update === null
-            ? { updated: false, changes: [] }
-            : { updated: true, version: update.breach.version, changes: update.changes },
-      };
     },
 
     async summary(principal: Principal, breachId: string) {
@@ -401,7 +523,7 @@ export function createRecipientService({ db, clock, dataKey: givenKey, breaches 
       };
     },
 
-    /** A page of the list, opened (owners, DPOs and handlers only): by jurisdiction, then by a stable order. */
+    /** A page of the list, opened (owners, DPOs and handlers only), in a stable order (by the keyed hash). */
     async list(principal: Principal, breachId: string, queryInput: unknown) {
       requirePermission(principal, "personal_data");
       const query = validateInput(recipientListQuerySchema, queryInput, undefined, "(query)");
@@ -422,12 +544,17 @@ export function createRecipientService({ db, clock, dataKey: givenKey, breaches 
       return {
         recipients: page.map((row) => {
           const hash = Buffer.from(row.person_hash).toString("hex");
-          const details = JSON.parse(
-            key().open(
+          let opened: string;
+          try {
+            opened = key().open(
               { keyId: row.key_id, nonce: row.nonce, sealed: row.sealed },
               placeOf(principal.orgId, breachId, hash),
-            ),
-          ) as SealedDetails;
+            );
+          } catch (error) {
+            if (error instanceof DataKeyError) throw new Misconfigured(error.message);
+            throw error;
+          }
+          const details = JSON.parse(opened) as SealedDetails;
           return { id: hash, jurisdiction: row.jurisdiction, categories: row.categories, ...details };
         }),
         next:

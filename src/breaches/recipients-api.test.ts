@@ -313,3 +313,154 @@ describe("imports in batches", () => {
     expect((await other.api.get(`/api/v1/breaches/${id}/recipients/summary`)).status).toBe(404);
   });
 });
+
+describe("what the review of the recipient list found", () => {
+  it("stores whatever the analysis accepted: an over-long name is cut, NUL characters dropped", async () => {
+    const id = await newBreach({ title: "Long fields" });
+    const rows = Array.from(
+      { length: 30 },
+      (_, index) => `p${String(index)}@example.org,Person ${String(index)},IM1 1AA`,
+    );
+    const content = ["Email,Name,Postcode", ...rows, `long@example.org,${"N".repeat(600)},IM1 1AA`].join(
+      "\n",
+    );
+    const response = await upload(id, [{ name: "long.csv", content }]);
+    expect(response.status).toBe(200);
+    const list = (await org.api.get(`/api/v1/breaches/${id}/recipients?limit=100`)).json.recipients as {
+      email: string;
+      name: string;
+    }[];
+    expect(list).toHaveLength(31);
+    expect(list.find((r) => r.email === "long@example.org")?.name).toHaveLength(500);
+    const jsonl = `{"email":"q@example.org","name":"Q\\u0000R","postcode":"JE2 3QA"}\n`;
+    const second = await upload(id, [{ name: "q.jsonl", content: jsonl }]);
+    expect(second.status).toBe(200);
+    const q = (await org.api.get(`/api/v1/breaches/${id}/recipients?jurisdiction=JE`)).json.recipients[0];
+    expect(q.name).toBe("QR");
+  });
+
+  it("two starts of one import at once agree on its batch size; resuming with other files is refused", async () => {
+    const id = await newBreach({ title: "Race" });
+    const base = `/api/v1/breaches/${id}/recipient-imports`;
+    const importId = "01960000-0000-8000-8000-000000000001";
+    const sources = [{ file: "a.csv", bytes: 1, sha256: "a".repeat(64), rows: 1 }];
+    const [one, two] = await Promise.all([
+      org.api.post(base, { importId, sources, batchSize: 100 }),
+      org.api.post(base, { importId, sources, batchSize: 700 }),
+    ]);
+    expect([one.json.batchSize, two.json.batchSize].sort()).toEqual(
+      one.json.resumed === true
+        ? [two.json.batchSize, two.json.batchSize]
+        : [one.json.batchSize, one.json.batchSize],
+    );
+    expect([one.json.resumed, two.json.resumed].sort()).toEqual([false, true]);
+    const other = await org.api.post(base, {
+      importId,
+      sources: [{ file: "a.csv", bytes: 1, sha256: "b".repeat(64), rows: 1 }],
+    });
+    expect(other.status).toBe(409);
+    expect(other.json.detail).toContain("started with other files");
+  });
+
+  it("validates the batch number and the batch size, and the batch count at completion", async () => {
+    const id = await newBreach({ title: "Batch numbers" });
+    const base = `/api/v1/breaches/${id}/recipient-imports`;
+    const importId = (await org.api.post(base, { sources: [{ file: "x.csv", bytes: 1 }], batchSize: 2 })).json
+      .importId as string;
+    const put = (n: string, body: unknown) =>
+      org.api.raw("PUT", `${base}/${importId}/batches/${n}`, JSON.stringify(body), {
+        "content-type": "application/json",
+      });
+    const one = { recipients: [person("ea@example.org")] };
+    for (const bad of ["abc", "0", "-3", "1.5", "99999999999"]) {
+      const response = await put(bad, one);
+      expect(response.status, bad).toBe(400);
+      expect(response.json.errors[0].field, bad).toBe("batch");
+    }
+    const tooMany = await put("1", { recipients: [person("a@x.org"), person("b@x.org"), person("c@x.org")] });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.json.detail).toContain("at most 2 people");
+    expect((await put("2", one)).status).toBe(200);
+    const short = await org.api.post(`${base}/${importId}/complete`, { batches: 0, rows: 1, people: 1 });
+    expect(short.status).toBe(400);
+    expect(JSON.stringify(short.json)).toContain("batch 2 of this import is stored");
+  });
+
+  it("records every step in the audit chain: started, each batch (by keyed hashes), completed", async () => {
+    const id = await newBreach({ title: "Audited" });
+    await upload(id, [{ name: "members.csv", content: exposed }]);
+    const actions = ((await org.api.get(`/api/v1/breaches/${id}/timeline`)).json as { action: string }[]).map(
+      (event) => event.action,
+    );
+    expect(actions).toEqual(
+      expect.arrayContaining(["recipients.import_started", "recipients.batch_stored", "recipients.imported"]),
+    );
+    const timeline = JSON.stringify((await org.api.get(`/api/v1/breaches/${id}/timeline`)).json);
+    expect(timeline).not.toContain("kewley");
+    expect((await org.api.get("/api/v1/audit/verify")).json.ok).toBe(true);
+  });
+
+  it("counts each file's records once, however many imports name it", async () => {
+    const id = await newBreach({ title: "Records once" });
+    const a = "Email,Name\na1@example.org,A One\na2@example.org,A Two\n";
+    const b = "Email,Name\nb1@example.org,B One\n";
+    await upload(id, [{ name: "a.csv", content: a }]);
+    const both = await upload(id, [
+      { name: "a.csv", content: a },
+      { name: "b.csv", content: b },
+    ]);
+    expect(both.status).toBe(200);
+    expect((await org.api.get(`/api/v1/breaches/${id}`)).json.incident.records).toBe(3);
+  });
+
+  it("names files uploaded under one name apart, and the same upload again adds nobody", async () => {
+    const id = await newBreach({ title: "Same names" });
+    const one = "Email,Name,Postcode\n,,\nx@example.org,X,IM1 1AA\n,Nobody,\n";
+    const two = "Email,Name,Postcode\ny@example.org,Y,JE2 3QA\n,Nobody,\n";
+    const first = await upload(id, [
+      { name: "members.csv", content: one },
+      { name: "members.csv", content: two },
+    ]);
+    expect(first.status).toBe(200);
+    expect(first.json.impact.files.map((file: { file: string }) => file.file)).toEqual([
+      "1/members.csv",
+      "2/members.csv",
+    ]);
+    const people = first.json.recipients.people as number;
+    const sources = (
+      (await org.api.get(`/api/v1/breaches/${id}/recipients`)).json.recipients as {
+        source: { file: string };
+      }[]
+    ).map((r) => r.source.file);
+    expect(sources.every((file) => file === "1/members.csv" || file === "2/members.csv")).toBe(true);
+    const again = await upload(id, [
+      { name: "members.csv", content: one },
+      { name: "members.csv", content: two },
+    ]);
+    expect(again.json.recipients.people).toBe(people);
+  });
+
+  it("a server with another data key refuses to seal or open the list, naming both keys", async () => {
+    const id = await newBreach({ title: "Wrong key" });
+    await upload(id, [{ name: "members.csv", content: exposed }]);
+    const { createRecipientService } = await import("./recipient-service.js");
+    const { DataKey } = await import("../platform/crypto/data-key.js");
+    const otherKey = DataKey.generate();
+    const other = createRecipientService({
+      db: t.app.services.database.db,
+      clock: t.clock,
+      dataKey: otherKey,
+      breaches: t.app.services.breaches,
+    });
+    const principal = { orgId: org.orgId, userId: org.userId, role: "owner" as const, via: "token" as const };
+    expect(await other.foreignSealingKeys()).not.toEqual([]);
+    await expect(other.list(principal, id, {})).rejects.toThrow(
+      /sealed with data key .* this server has data key/,
+    );
+    const started = await other.startImport(principal, id, { sources: [{ file: "x.csv", bytes: 1 }] });
+    await expect(
+      other.storeBatch(principal, id, started.importId, "1", { recipients: [person("new@example.org")] }),
+    ).rejects.toThrow(`this server has data key ${otherKey.id}`);
+    expect((await org.api.get(`/api/v1/breaches/${id}/recipients/summary`)).json.people).toBe(8);
+  });
+});

@@ -59,6 +59,13 @@ export function registerServerCommands(program: Command, io: CliIo, env: NodeJS.
       const dataKey = await loadKey(cfg);
       const { openServices, buildApp } = await loadApp();
       const services = await openServices(location(cfg), { dataKey });
+      const foreign = await services.recipients.foreignSealingKeys();
+      if (foreign.length > 0) {
+        await services.database.close();
+        throw new InputError([
+          `configuration: recipient lists in this database are sealed with data key ${foreign.join(", ")}, but this server has data key ${dataKey.id} (${cfg.dataKey.fromEnv === undefined ? cfg.dataKey.keyFile : "DPDESK_DATA_KEY"}): set DPDESK_DATA_KEY or DPDESK_KEY_FILE to that key`,
+        ]);
+      }
       const app = await buildApp(services, {
         logLevel: cfg.logLevel,
         maxUploadBytes: cfg.maxUploadBytes,

@@ -43,6 +43,8 @@ export interface ImpactOptions {
   maxErrors: number;
   /** Worker threads for a large plain file (default: one per core); 1 reads on the main thread only. */
   workers?: number;
+  /** What to call each file in results and problems (default: its base name, or its path where two share one). */
+  names?: readonly string[];
   /** Files smaller than this are read on the main thread (default 16 MB). */
   parallelFrom?: number;
   /** Called now and then with progress (bytes read of the file, rows so far). */
@@ -470,9 +472,11 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
   const parallelFrom = options.parallelFrom ?? 16 * 1024 * 1024;
 
   // Files are named by their base name, or by their path where two share one (rows are told apart by it).
-  const names = paths.map((path) =>
-    paths.filter((other) => basename(other) === basename(path)).length > 1 ? path : basename(path),
-  );
+  const names =
+    options.names ??
+    paths.map((path) =>
+      paths.filter((other) => basename(other) === basename(path)).length > 1 ? path : basename(path),
+    );
   for (const [fileIndex, path] of paths.entries()) {
     const format = await detectFormat(path);
     const name = names[fileIndex] ?? path;
@@ -676,8 +680,9 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
       let record: unknown;
       try {
         record = JSON.parse(text);
-      } catch (error) {
-        addProblem({ file: name, line: number, message: `not valid JSON (${(error as Error).message})` });
+      } catch {
+        // Not the parser's message: it quotes the line, which is personal data.
+        addProblem({ file: name, line: number, message: "not valid JSON" });
         continue;
       }
       if (record === null || typeof record !== "object" || Array.isArray(record)) {

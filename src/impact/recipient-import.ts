@@ -20,6 +20,8 @@ export interface ImportSource {
   file: string;
   bytes: number;
   sha256: string;
+  /** Rows found in the file (a breach's records count each file once, however many imports name it). */
+  rows: number;
 }
 
 export interface RecipientStore<Completion> {
@@ -45,7 +47,7 @@ export interface RecipientImport<Completion> {
   completion: Completion;
 }
 
-async function sourceOf(path: string, name: string): Promise<ImportSource> {
+async function sourceOf(path: string, name: string, rows: number): Promise<ImportSource> {
   const hash = createHash("sha256");
   let bytes = 0;
   for await (const chunk of createReadStream(path, {
@@ -54,25 +56,26 @@ async function sourceOf(path: string, name: string): Promise<ImportSource> {
     hash.update(chunk);
     bytes += chunk.length;
   }
-  return { file: name, bytes, sha256: hash.digest("hex") };
+  return { file: name, bytes, sha256: hash.digest("hex"), rows };
 }
 
 export async function importRecipients<Completion>(
   paths: readonly string[],
   options: Omit<ImpactOptions, "recipients"> & {
     breachId: string;
-    /** The files' names as people know them (default: their base names). */
-    names?: readonly string[];
     batchSize?: number;
     onBatch?: (batch: number, skipped: boolean) => void;
   },
   store: RecipientStore<Completion>,
 ): Promise<RecipientImport<Completion>> {
-  const { breachId, names, batchSize, onBatch, ...analysis } = options;
+  const { breachId, batchSize, onBatch, ...analysis } = options;
+  const names = analysis.names;
   // Refused input stores nothing: it is found by the analysis alone, before the import starts.
   const analysed = await analyseFiles(paths, analysis);
   const sources = await Promise.all(
-    paths.map((path, index) => sourceOf(path, names?.[index] ?? basename(path))),
+    paths.map((path, index) =>
+      sourceOf(path, names?.[index] ?? basename(path), analysed.files[index]?.rows ?? 0),
+    ),
   );
   const importId = namedId("import", breachId, analysis.key ?? "", ...sources.map((source) => source.sha256));
   const started = await store.start(importId, sources, batchSize ?? 2_000);

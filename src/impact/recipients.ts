@@ -6,6 +6,7 @@
  * batch). A person met again in a later batch is merged by whoever stores the batches, by the same rules as
  * here: the first jurisdiction found stands, kinds of data add up, and fuller contact details replace thinner.
  */
+import { createHash } from "node:crypto";
 import { dataCategories, type DataCategory } from "../law/vocabulary.js";
 import { fieldText, type CsvRow } from "./csv-scanner.js";
 import type { FilePlan } from "./tally.js";
@@ -58,7 +59,38 @@ function categoriesOf(bits: number): DataCategory[] {
   return found;
 }
 
-const text = (row: CsvRow, index: number) => (index >= 0 ? fieldText(row, index).trim() : "");
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * A field as the list stores it: without NUL characters or broken UTF-16 (which no database text holds), and
+ * cut to the list's limits (a 1 MB "name" is not a name), so that whatever the analysis accepted is stored.
+ */
+export function storable(value: string, max: number): string {
+  const cut = value.replaceAll("\u0000", "").slice(0, max).trim();
+  return cut.replace(loneSurrogate, "\uFFFD");
+}
+
+/** The most the list keeps of each detail (the API refuses more). */
+export const recipientLimits = {
+  name: 500,
+  email: 500,
+  addressLine: 500,
+  addressLines: 20,
+  postcode: 50,
+  country: 200,
+  phone: 100,
+  key: 2_000,
+  file: 1_000,
+} as const;
+
+/** A person's key as sent: as it is, or, when very long, its SHA-256 (the same person still has the same key). */
+function sendableKey(key: string): string {
+  const clean = key.replaceAll("\u0000", "").replace(loneSurrogate, "\uFFFD");
+  return clean.length <= 200 && clean === key ? key : `h${createHash("sha256").update(key).digest("hex")}`;
+}
+
+const text = (row: CsvRow, index: number, max: number) =>
+  index >= 0 ? storable(fieldText(row, index), max) : "";
 
 /** Collects people from counted rows into batches of `batchSize` distinct people. */
 export class RecipientCollector {
@@ -80,28 +112,32 @@ export class RecipientCollector {
     jurisdiction: string,
     bits: number,
   ): void => {
-    const first = text(row, plan.firstName);
-    const last = text(row, plan.lastName);
-    const split = `${first} ${last}`.trim();
-    const address = plan.addresses.map((index) => text(row, index)).filter((line) => line !== "");
+    const limits = recipientLimits;
+    const first = text(row, plan.firstName, limits.name);
+    const last = text(row, plan.lastName, limits.name);
+    const split = storable(`${first} ${last}`, limits.name);
+    const address = plan.addresses
+      .map((index) => text(row, index, limits.addressLine))
+      .filter((line) => line !== "")
+      .slice(0, limits.addressLines);
     const recipient: Recipient = {
-      key,
+      key: sendableKey(key),
       jurisdiction,
       categories: categoriesOf(bits),
-      name: split === "" ? text(row, plan.fullName) : split,
-      email: text(row, plan.email),
+      name: split === "" ? text(row, plan.fullName, limits.name) : split,
+      email: text(row, plan.email, limits.email),
       address,
-      postcode: text(row, plan.postcode),
-      country: text(row, plan.country),
-      phone: plan.phones.map((index) => text(row, index)).find((phone) => phone !== "") ?? "",
-      source: { file, line: row.line },
+      postcode: text(row, plan.postcode, limits.postcode),
+      country: text(row, plan.country, limits.country),
+      phone: plan.phones.map((index) => text(row, index, limits.phone)).find((phone) => phone !== "") ?? "",
+      source: { file: storable(file, limits.file), line: row.line },
     };
-    const known = this.pending.get(key);
+    const known = this.pending.get(recipient.key);
     if (known !== undefined) {
       mergeRecipient(known, recipient);
       return;
     }
-    this.pending.set(key, recipient);
+    this.pending.set(recipient.key, recipient);
     this.collected++;
     if (this.pending.size >= this.batchSize) {
       this.ready.push([...this.pending.values()]);

@@ -170,7 +170,9 @@ export class Tally {
    */
   expect(people: number, keyBytes: number): void {
     if (people <= this.keys.size) return;
-    this.keys.reserve(people - this.keys.size, Math.ceil((people - this.keys.size) * keyBytes));
+    // At most 1 GiB of key bytes ahead (a typed array's limit is near 4 GiB): past that, room is made as needed.
+    const bytes = Math.min(Math.ceil((people - this.keys.size) * keyBytes), 1 << 30);
+    this.keys.reserve(people - this.keys.size, bytes);
     this.ensurePerson(people - 1, true);
   }
 

@@ -1,5 +1,4 @@
 /** Configuration from environment variables, validated at start: each problem names its variable. */
-import { join } from "node:path";
 import { z } from "zod";
 
 const portMessage = "must be a whole number from 1 to 65535";
@@ -87,7 +86,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     logLevel: e.LOG_LEVEL,
     dataKey: {
       ...(e.DPDESK_DATA_KEY === undefined ? {} : { fromEnv: e.DPDESK_DATA_KEY }),
-      keyFile: e.DPDESK_KEY_FILE ?? join(e.DPDESK_DATA_DIR, "data.key"),
+      // Beside the data directory, not in it: a copy of the directory (a backup) does not carry the key.
+      keyFile: e.DPDESK_KEY_FILE ?? `${e.DPDESK_DATA_DIR.replace(/[/\\]+$/, "")}.key`,
     },
   };
 }

@@ -42,3 +42,8 @@ export class NotAllowed extends Error {
 export class Unavailable extends Error {
   override readonly name = "Unavailable";
 }
+
+/** The server is set up wrongly for this request (e.g. the wrong data key): an operator must act. */
+export class Misconfigured extends Error {
+  override readonly name = "Misconfigured";
+}

@@ -159,6 +159,12 @@ export interface RecipientImportBatchesTable {
   stored_at: Timestamp;
 }
 
+export interface SealingKeysTable {
+  org_id: string;
+  key_id: string;
+  first_used_at: Timestamp;
+}
+
 export interface RecipientsTable {
   org_id: string;
   breach_id: string;
@@ -202,5 +208,6 @@ export interface Schema {
   recipient_imports: RecipientImportsTable;
   recipient_import_batches: RecipientImportBatchesTable;
   recipients: RecipientsTable;
+  sealing_keys: SealingKeysTable;
   audit_events: AuditEventsTable;
 }

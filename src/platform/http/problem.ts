@@ -3,7 +3,15 @@
  * each field; another organisation's ids are a 404, never a 403; a database outage is a 503 with Retry-After.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
-import { Conflict, Forbidden, InvalidInput, NotAllowed, NotFound, Unauthorised } from "../errors.js";
+import {
+  Conflict,
+  Forbidden,
+  InvalidInput,
+  NotAllowed,
+  NotFound,
+  Unauthorised,
+  Misconfigured,
+} from "../errors.js";
 import { isDatabaseUnavailable } from "../db/unavailable.js";
 
 export interface Problem {
@@ -43,6 +51,8 @@ export function toProblem(error: unknown): { problem: Problem; headers: Record<s
     };
   if (error instanceof Forbidden) return { problem: problem(403, "Forbidden", error.message), headers: {} };
   if (error instanceof Conflict) return { problem: problem(409, "Conflict", error.message), headers: {} };
+  if (error instanceof Misconfigured)
+    return { problem: problem(500, "Server misconfigured", error.message), headers: {} };
   if (error instanceof NotAllowed)
     return { problem: problem(405, "Not allowed", error.message), headers: { allow: "GET, PATCH" } };
   if ((error as { code?: unknown }).code === "23505")

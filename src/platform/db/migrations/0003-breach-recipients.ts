@@ -10,6 +10,15 @@
 import { sql, type Kysely } from "kysely";
 
 export async function up(db: Kysely<unknown>): Promise<void> {
+  // The data keys each organisation's lists were sealed with: a server started with another key refuses to
+  // start (it could neither open the lists nor find the people in them again, and would duplicate them).
+  await sql`
+    create table sealing_keys (
+      org_id uuid not null references organisations (org_id),
+      key_id text not null,
+      first_used_at timestamptz not null,
+      primary key (org_id, key_id)
+    )`.execute(db);
   await sql`
     create table recipient_imports (
       org_id uuid not null,
