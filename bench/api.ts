@@ -622,6 +622,8 @@ async function main(): Promise<number> {
     LOG_LEVEL: "warn",
   };
   delete serverEnv.DPDESK_DATA_DIR;
+  // A key for this run only (a key file would be made in the working directory).
+  serverEnv.DPDESK_DATA_KEY = randomBytes(32).toString("base64");
 
   console.log("dpdesk bench:api — the HTTP API under load from a separate process on loopback");
   console.log(

@@ -593,8 +593,9 @@ async function benchDatabase(
   };
   const dataDir = await tempDir(`dpdesk-bench-recipients-${kind}-`);
   const env: NodeJS.ProcessEnv = { ...process.env, DPDESK_DATA_DIR: dataDir, LOG_LEVEL: "warn" };
-  for (const name of ["DATABASE_URL", "DPDESK_DATA_KEY", "DPDESK_KEY_FILE", "DPDESK_URL", "DPDESK_TOKEN"])
-    env[name] = undefined;
+  for (const name of ["DATABASE_URL", "DPDESK_DATA_KEY", "DPDESK_URL", "DPDESK_TOKEN"]) env[name] = undefined;
+  // The data key inside the run's own directory, removed with it.
+  env.DPDESK_KEY_FILE = join(dataDir, "data.key");
   let server: Server | null = null;
   let pgDatabase: string | null = null;
   try {

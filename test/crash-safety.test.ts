@@ -29,6 +29,7 @@ delete env.DATABASE_URL;
 afterAll(() => {
   killAllServers();
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(`${dataDir}.key`, { force: true }); // the data key, made beside the data directory
 });
 
 describe("crash safety (PGlite, SIGKILL)", () => {

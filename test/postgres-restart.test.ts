@@ -219,6 +219,8 @@ describe.skipIf(!adminUrl)("PostgreSQL restarted under load", () => {
         ...process.env,
         DATABASE_URL: databaseUrl.toString(),
         LOG_LEVEL: "warn",
+        // A key for this run only (a key file would be made in the working directory).
+        DPDESK_DATA_KEY: randomBytes(32).toString("base64"),
       };
 
       const server = await startServer(env);
