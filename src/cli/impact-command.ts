@@ -33,6 +33,10 @@ export function printImpact(result: ImpactResult, seconds: number): string {
   lines.push(`People: ${number.format(result.subjects)}, told apart by ${result.identity}`);
   if (result.emptyRows > 0)
     lines.push(`  ${number.format(result.emptyRows)} empty rows (only delimiters) were skipped`);
+  if (result.rowsWithoutPersonalData > 0)
+    lines.push(
+      `  ${number.format(result.rowsWithoutPersonalData)} rows name no one and hold no personal data (totals, notes): not people`,
+    );
   if (result.rowsWithoutIdentity > 0)
     lines.push(
       `  ${number.format(result.rowsWithoutIdentity)} rows name nobody identifiable: each is counted as a person of its own`,

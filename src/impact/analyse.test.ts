@@ -280,3 +280,92 @@ describe("dpdesk impact: the analysis", () => {
     }
   });
 });
+
+describe("what a new user's files showed (an evaluation on files nobody here had seen)", () => {
+  it("takes no flag about e-mail for the address, and a row's first filled postcode, country and e-mail", async () => {
+    const path = await file(
+      "crm.csv",
+      [
+        "First Name,Last Name,Email Opt Out,Email,Work Email,Postcode,Billing Postcode,Island,Country",
+        "Ann,Kewley,0,ann@example.org,,IM1 1AA,,,",
+        "Bob,Smith,0,bob@example.org,,,JE2 3QA,,",
+        "Cat,Ozanne,1,,cat@work.gg,,,,Guernsey",
+        "Dee,Jones,1,dee@example.org,,,,,Deutschland",
+      ].join("\n"),
+    );
+    const result = await analyseFiles([path], { maxErrors: 10 });
+    expect(result.columns.find((column) => column.name === "Email Opt Out")).toMatchObject({
+      role: "other",
+      category: null,
+    });
+    expect(result.subjects).toBe(4);
+    expect(result.subjectsByJurisdiction).toMatchObject({ IM: 1, JE: 1, GG: 1, DE: 1, unknown: 0 });
+    expect(result.rowsWithoutIdentity).toBe(0);
+  });
+
+  it("does not count totals and notes as people, nor a trailing delimiter as a ragged row", async () => {
+    const rows = Array.from(
+      { length: 5 },
+      (_, index) => `P${String(index)},p${String(index)}@example.org,IM1 1AA,`,
+    );
+    const path = await file(
+      "report.csv",
+      ["Name,Email,Postcode", ...rows, ",,,Row deleted", "", "Grand Totals (5 records)"].join("\n"),
+    );
+    const result = await analyseFiles([path], { maxErrors: 10 });
+    expect(result.subjects).toBe(5);
+    expect(result.rowsWithoutPersonalData).toBe(2);
+    // The deleted row has a fourth field, and the footer is a short row: both are reported.
+    expect(result.problems.map((problem) => problem.line)).toEqual([7, 9]);
+  });
+
+  it("reads a Windows-1252 file's €, ’ and Š as such, and a mobile that lost its 0 in a spreadsheet", async () => {
+    const bytes = Buffer.concat([
+      Buffer.from("Name,Email,Mobile,Notes\n", "latin1"),
+      Buffer.from([0x4f, 0x92, 0x42, 0x72, 0x69, 0x65, 0x6e]), // O’Brien
+      Buffer.from(",ob@example.org,7624123456,", "latin1"),
+      Buffer.from([0x80, 0x35, 0x8a, 0x0a]), // €5Š
+    ]);
+    const path = await file("cp1252.csv", bytes);
+    const result = await analyseFiles([path], { maxErrors: 10 });
+    expect(result.subjectsByJurisdiction).toMatchObject({ IM: 1 });
+    expect(result.columns.find((column) => column.name === "Name")?.examples.join("")).toContain("’");
+  });
+
+  it("reads a workbook with a title above the header, empty trailing cells and real dates", async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet("Staff");
+    sheet.addRow(["Staff list - CONFIDENTIAL"]);
+    sheet.addRow([]);
+    sheet.addRow(["Exported 2025-06-01"]);
+    sheet.addRow(["Name", "Email", "Date of birth", "Postcode", "Notes"]);
+    for (let index = 0; index < 30; index++) {
+      const row = sheet.addRow([
+        `P${String(index)}`,
+        `p${String(index)}@example.org`,
+        new Date(Date.UTC(1980, 1, 3)),
+        "JE2 3QA",
+      ]);
+      row.getCell(3).numFmt = "dd/mm/yyyy";
+    }
+    const one = workbook.addWorksheet("Emails only");
+    one.addRow(["Email"]);
+    one.addRow(["solo@example.gg"]);
+    const path = join(dir, "staff.xlsx");
+    await workbook.xlsx.writeFile(path);
+    const result = await analyseFiles([path], { maxErrors: 5 });
+    expect(result.subjects).toBe(31);
+    expect(result.subjectsByJurisdiction).toMatchObject({ JE: 30 });
+    expect(result.problems).toEqual([
+      {
+        file: "staff.xlsx#1",
+        line: 1,
+        message: 'a title ("Staff list - CONFIDENTIAL"), not a header: the header is row 4',
+      },
+    ]);
+    expect(result.columns.find((column) => column.name === "Date of birth")).toMatchObject({
+      category: "date_of_birth",
+      detector: "date",
+    });
+  });
+});

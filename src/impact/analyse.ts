@@ -87,6 +87,8 @@ export interface ImpactResult {
   rowsWithoutIdentity: number;
   /** Rows with nothing in any field (",,,", as spreadsheets leave): not counted. */
   emptyRows: number;
+  /** Rows that name no one and hold no personal data (totals, notes, deleted rows): not people. */
+  rowsWithoutPersonalData: number;
   identity: string;
   problems: ImpactProblem[];
 }
@@ -424,6 +426,7 @@ function emptyResult(key: string | undefined): ImpactResult {
     categories: {},
     rowsWithoutIdentity: 0,
     emptyRows: 0,
+    rowsWithoutPersonalData: 0,
     identity:
       key === undefined
         ? "e-mail address (trimmed, case-folded), else name + date of birth + postcode"
@@ -541,7 +544,8 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
     };
     const lay = (line: number, fields: readonly string[]) => {
       let used = 0;
-      const count = Math.min(fields.length, header.length);
+      // A spreadsheet leaves out a row's empty trailing cells: the row is as wide as the header all the same.
+      const count = header.length;
       for (let index = 0; index < count; index++) {
         const text = fields[index] ?? "";
         if (row.bytes.length - used < text.length * 3) {
@@ -590,7 +594,8 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
       const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
         sharedStrings: "cache",
         hyperlinks: "ignore",
-        styles: "ignore",
+        // Styles say which numbers are dates (a date is a number with a date format in a workbook).
+        styles: "cache",
         worksheets: "emit",
       });
       for await (const sheet of reader) {
@@ -598,18 +603,48 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
         const sheetName = `${name}#${String(sheets)}`;
         fileName = sheetName;
         let counter: ReturnType<typeof tableCounter> | null = null;
+        // Rows above the header: a title ("Staff list - CONFIDENTIAL") and notes, each in one cell. They are
+        // held until a wider row comes (the header); a sheet of one column has no wider row, and they are its rows.
+        const above: { number: number; fields: string[] }[] = [];
+        const begin = (header: string[]) =>
+          tableCounter(
+            sheetName,
+            header.map((field) => field.trim()),
+          );
         for await (const row of sheet) {
           const fields = cellTexts(row.values);
           if (counter === null) {
-            if (fields.every((field) => field.trim() === "")) continue;
-            counter = tableCounter(
-              sheetName,
-              fields.map((field) => field.trim()),
-            );
+            const filled = fields.filter((field) => field.trim() !== "").length;
+            if (filled === 0) continue;
+            if (filled === 1 && above.length < 20) {
+              above.push({ number: row.number, fields });
+              continue;
+            }
+            if (filled > 1 && above.length > 0) {
+              const first = above[0];
+              addProblem({
+                file: sheetName,
+                line: first?.number ?? row.number,
+                message: `a title ("${(first?.fields.find((field) => field.trim() !== "") ?? "").trim().slice(0, 80)}"), not a header: the header is row ${String(row.number)}`,
+              });
+              above.length = 0;
+              counter = begin(fields);
+              continue;
+            }
+            // One column all along (or nothing held): the first row held is the header.
+            const [header, ...rest] = [...above, { number: row.number, fields }];
+            above.length = 0;
+            counter = begin(header.fields);
+            for (const held of rest) counter.add(held.number, held.fields);
             continue;
           }
           counter.add(row.number, fields);
           if (recipients !== undefined && row.number % 512 === 0) await recipients.drain();
+        }
+        if (counter === null && above.length > 0) {
+          const [header, ...rest] = above;
+          counter = begin(header?.fields ?? []);
+          for (const held of rest) counter.add(held.number, held.fields);
         }
         counter?.finish();
         if (recipients !== undefined) await recipients.drain();
@@ -758,7 +793,7 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
       0,
     );
     const rowBytes = Math.max(16, sampleBytes / Math.max(1, head.sample.length));
-    const keyColumn = plan.key >= 0 ? plan.key : plan.email;
+    const keyColumn = plan.key >= 0 ? plan.key : (plan.emails[0] ?? -1);
     const keyBytes =
       keyColumn < 0
         ? 48
@@ -975,6 +1010,7 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
   result.rows = tally.rows;
   result.rowsWithoutIdentity = tally.rowsWithoutIdentity;
   result.emptyRows = tally.emptyRows;
+  result.rowsWithoutPersonalData = tally.rowsWithoutPersonalData;
   const byCode = new Float64Array(tally.codes.length);
   const byCategory = new Float64Array(dataCategories.length);
   for (let person = 0; person < people; person++) {

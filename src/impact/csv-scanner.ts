@@ -36,9 +36,21 @@ import { isUtf8 } from "node:buffer";
 /** The text encodings read: UTF-8, or Windows-1252 for files that are not UTF-8 (older Windows exports). */
 export type TextEncoding = "utf-8" | "windows-1252";
 
-const decoders: Record<TextEncoding, InstanceType<typeof TextDecoder>> = {
-  "utf-8": new TextDecoder("utf-8"),
-  "windows-1252": new TextDecoder("windows-1252"),
+const utf8 = new TextDecoder("utf-8");
+const latin1 = new TextDecoder("latin1");
+
+// Windows-1252's bytes 0x80-0x9F (€, ‚, ƒ, „, …, ’, Š, Œ, Ž…), which Node's decoder for "windows-1252" leaves as
+// C1 control characters; the 5 unassigned bytes stay as they are.
+const cp1252High =
+  "\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f" +
+  "\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178";
+
+const decoders: Record<TextEncoding, { decode(bytes: Uint8Array): string }> = {
+  "utf-8": utf8,
+  "windows-1252": {
+    decode: (bytes) =>
+      latin1.decode(bytes).replace(/[\u0080-\u009f]/g, (c) => cp1252High[c.charCodeAt(0) - 0x80] ?? c),
+  },
 };
 
 /** A field as text (quotes undone). */

@@ -86,7 +86,7 @@ describe("phoneJurisdiction", () => {
 
   it.each([
     "",
-    "7400123456", // the trunk 0 lost: not recognisable as UK
+    "7400123456", // the trunk 0 lost: not recognisable as UK (ten digits from 7 could be North American)
     "0740012345", // nine digits after the 0
     "074001234567", // eleven
     "0800 123 4567", // freephone is not a number where someone lives
@@ -312,6 +312,15 @@ describe("classifyColumn", () => {
     ["Third Party Marketing", "other", null],
     ["Consent", "other", null],
     ["Medical conditions", "other", "health"],
+    ["HIV status", "other", "health"],
+    ["Medication", "other", "health"],
+    ["Reason for absence", "other", "health"],
+    ["Covid vaccination status", "other", "health"],
+    ["Pregnant", "other", "health"],
+    ["Blood Group", "other", "health"],
+    ["SEN / EHCP", "other", "health"],
+    ["Church attended", "other", "religious_or_philosophical_beliefs"],
+    ["Voting Intention", "other", "political_opinions"],
     ["Political party", "other", "political_opinions"],
     ["Staff Number", "other", null],
     ["Payroll Ref", "other", null],
@@ -367,6 +376,15 @@ describe("classifyColumn", () => {
     ["Disability", "other", "health"],
     ["Health", "other", "health"],
     ["Medical conditions", "other", "health"],
+    ["HIV status", "other", "health"],
+    ["Medication", "other", "health"],
+    ["Reason for absence", "other", "health"],
+    ["Covid vaccination status", "other", "health"],
+    ["Pregnant", "other", "health"],
+    ["Blood Group", "other", "health"],
+    ["SEN / EHCP", "other", "health"],
+    ["Church attended", "other", "religious_or_philosophical_beliefs"],
+    ["Voting Intention", "other", "political_opinions"],
     ["Union membership", "other", "trade_union_membership"],
     ["Branch", "other", "trade_union_membership"],
     ["Branch name", "other", "trade_union_membership"],
@@ -532,5 +550,27 @@ describe("maskValue", () => {
     original.forEach((ch, i) => {
       if (!/[\p{L}\p{N}]/u.test(ch)) expect(masked[i]).toBe(ch);
     });
+  });
+});
+
+describe("a header about e-mail over values that are not addresses", () => {
+  it.each([
+    ["Email Opt Out", ["0", "1", "0", "0"]],
+    ["HasOptedOutOfEmail", ["true", "false", "false"]],
+    ["EmailBouncedDate", ["2025-01-02", "2025-03-04"]],
+  ])("%s is a flag, not an address: it identifies nobody", (header, values) => {
+    const found = classifyColumn(header, values);
+    expect(found.role).toBe("other");
+    expect(found.category).toBeNull();
+  });
+
+  it("a header about e-mail over addresses is still the address", () => {
+    expect(classifyColumn("Contact: Email", ["ann@example.org", "bob@example.je"]).role).toBe("email");
+  });
+
+  it("a mobile that lost its 0 in a spreadsheet is placed only in the islands' own ranges", () => {
+    expect(phoneJurisdiction("7624123456")).toBe("IM");
+    expect(phoneJurisdiction("7797 123456")).toBe("JE");
+    expect(phoneJurisdiction("7135551234")).toBeNull();
   });
 });

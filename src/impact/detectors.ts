@@ -414,7 +414,7 @@ const headerRules: readonly HeaderRule[] = [
     expects: [],
   },
   {
-    pattern: /\b(religion|religious|faith|beliefs?)\b/,
+    pattern: /\b(religion|religious|faith|beliefs?|church|mosque|synagogue|temple|denomination)\b/,
     role: "other",
     category: "religious_or_philosophical_beliefs",
     what: "religious or philosophical beliefs (a special category)",
@@ -429,7 +429,7 @@ const headerRules: readonly HeaderRule[] = [
   },
   {
     pattern:
-      /\b(disability|disabilities|disabled|health|medical|diagnosis|illness|(medical|health|long ?term) ?conditions?|allerg(y|ies)|sickness|reasonable ?adjustments?)\b/,
+      /\b(disability|disabilities|disabled|health|medical|diagnosis|illness|(medical|health|long ?term) ?conditions?|allerg(y|ies)|sickness|reasonable ?adjustments?|hiv|medications?|prescriptions?|vaccinations?|vaccinated|pregnan(t|cy)|blood ?(group|type)|sen|ehcp|special educational needs|absence ?reason|reason ?for ?absence|sick ?notes?|fit ?notes?|mental ?health)\b/,
     role: "other",
     category: "health",
     what: "health (a special category)",
@@ -443,7 +443,7 @@ const headerRules: readonly HeaderRule[] = [
     expects: [],
   },
   {
-    pattern: /\b(political|politics)\b/,
+    pattern: /\b(political|politics|voting ?intention|party ?(member|membership|affiliation|supporter))\b/,
     role: "other",
     category: "political_opinions",
     what: "political opinions (a special category)",
@@ -674,6 +674,18 @@ export function classifyColumn(
       reason: `${counted(evidence)}, so the column holds ${found.what}${caveat}${despite}.`,
     };
   }
+
+  // A header about e-mail whose values are not e-mail addresses is a flag or a date about e-mail ("Email Opt
+  // Out": 0/1, "Email Bounced Date"): it identifies nobody.
+  if (rule?.role === "email" && values.length > 0 && (agreeing?.share ?? 0) < 0.5)
+    return {
+      role: "other",
+      category: null,
+      confidence: 0.6,
+      detector: null,
+      examples,
+      reason: `Header "${header}" is about e-mail, but ${String(agreeing?.valid ?? 0)} of ${String(values.length)} sampled values are e-mail addresses: a flag or a date about e-mail, not an address.`,
+    };
 
   if (rule !== null) {
     const checked = rule.expects.length > 0 && values.length > 0;
@@ -911,7 +923,14 @@ export function phoneJurisdiction(raw: string): "GB" | "IM" | "JE" | "GG" | null
   } else if (phoneDigits[0] === 0) start = 1;
   else if (n === 12 && phoneDigits[0] === 4 && phoneDigits[1] === 4)
     start = 2; // +44 lost to a spreadsheet
-  else return null;
+  else if (n === 10 && phoneDigits[0] === 7) {
+    // A mobile stored as a number in a spreadsheet, its leading 0 lost ("7624 123456"): taken only in the
+    // islands' own ranges, as ten digits from 7 are as likely a North American number (713 is Houston).
+    const island = phonePrefixes.get(
+      7000 + (phoneDigits[1] ?? 0) * 100 + (phoneDigits[2] ?? 0) * 10 + (phoneDigits[3] ?? 0),
+    );
+    return island ?? null;
+  } else return null;
   if (n - start !== 10) return null;
   const first = phoneDigits[start] ?? 0;
   if (first !== 1 && first !== 2 && first !== 3 && first !== 7) return null;

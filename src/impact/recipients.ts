@@ -9,7 +9,7 @@
 import { createHash } from "node:crypto";
 import { dataCategories, type DataCategory } from "../law/vocabulary.js";
 import { fieldText, type CsvRow } from "./csv-scanner.js";
-import type { FilePlan } from "./tally.js";
+import { firstFilled, type FilePlan } from "./tally.js";
 
 export interface Recipient {
   /** Who the person is, as impact analysis tells people apart (e-mail, name + birth date + postcode, or --key). */
@@ -125,10 +125,10 @@ export class RecipientCollector {
       jurisdiction,
       categories: categoriesOf(bits),
       name: split === "" ? text(row, plan.fullName, limits.name) : split,
-      email: text(row, plan.email, limits.email),
+      email: text(row, firstFilled(row, plan.emails), limits.email),
       address,
-      postcode: text(row, plan.postcode, limits.postcode),
-      country: text(row, plan.country, limits.country),
+      postcode: text(row, firstFilled(row, plan.postcodes), limits.postcode),
+      country: text(row, firstFilled(row, plan.countries), limits.country),
       phone: plan.phones.map((index) => text(row, index, limits.phone)).find((phone) => phone !== "") ?? "",
       source: { file: storable(file, limits.file), line: row.line },
     };

@@ -18,13 +18,16 @@ export const UNKNOWN = "unknown";
 
 /** Where a file's identifying columns are, and the data-category bit of each column. */
 export interface FilePlan {
-  email: number;
+  /** E-mail columns, in order: a row's first filled one is the person's ("Email", then "Work Email"). */
+  emails: number[];
   firstName: number;
   lastName: number;
   fullName: number;
   dateOfBirth: number;
-  postcode: number;
-  country: number;
+  /** Postcode columns, in order: a row's first filled one counts ("Postcode", then "Billing Postcode"). */
+  postcodes: number[];
+  /** Country columns, in order, the same way. */
+  countries: number[];
   phones: number[];
   /** Address columns, searched for a postcode when there is no postcode column. */
   addresses: number[];
@@ -44,20 +47,22 @@ export function planColumns(
   let minWidth = width;
   while (minWidth > 1 && (header[minWidth - 1] ?? "") === "") minWidth--;
   const find = (role: ColumnClass["role"]) => columns.findIndex((column) => column.role === role);
+  const all = (role: ColumnClass["role"]) =>
+    columns.flatMap((column, index) => (column.role === role ? [index] : []));
   const categoryBits = new Uint32Array(columns.length);
   columns.forEach((column, index) => {
     if (column.category !== null) categoryBits[index] = 1 << dataCategories.indexOf(column.category);
   });
   return {
-    email: find("email"),
+    emails: all("email"),
     firstName: find("first_name"),
     lastName: find("last_name"),
     fullName: find("full_name"),
     dateOfBirth: find("date_of_birth"),
-    postcode: find("postcode"),
-    country: find("country"),
-    phones: columns.flatMap((column, index) => (column.role === "phone" ? [index] : [])),
-    addresses: columns.flatMap((column, index) => (column.role === "address" ? [index] : [])),
+    postcodes: all("postcode"),
+    countries: all("country"),
+    phones: all("phone"),
+    addresses: all("address"),
     key,
     categoryBits,
     width,
@@ -90,6 +95,18 @@ export function normaliseDate(raw: string): string {
   return text.toLowerCase();
 }
 
+/** Whether every field of the row from `from` on is empty (a trailing delimiter: "a,b,c,"). */
+function onlyEmptyAfter(row: CsvRow, from: number): boolean {
+  for (let index = from; index < row.count; index++) if (fieldFilled(row, index)) return false;
+  return true;
+}
+
+/** The first of these columns that is filled in this row, or -1. */
+export function firstFilled(row: CsvRow, columns: readonly number[]): number {
+  for (const column of columns) if (fieldFilled(row, column)) return column;
+  return -1;
+}
+
 /**
  * The key of a person with no e-mail: "n" + name (first and last, or the full name; lower case, single
  * spaces) + date of birth (as yyyy-mm-dd) + postcode (upper case, no spaces). Null when there is no name, or
@@ -100,7 +117,7 @@ function fallbackKey(row: CsvRow, plan: FilePlan): string | null {
   const split = `${part(plan.firstName)} ${part(plan.lastName)}`.trim();
   const name = (split === "" ? part(plan.fullName) : split).toLowerCase().replace(/\s+/g, " ");
   const born = plan.dateOfBirth >= 0 ? normaliseDate(part(plan.dateOfBirth)) : "";
-  const postcode = part(plan.postcode).toUpperCase().replace(/\s+/g, "");
+  const postcode = part(firstFilled(row, plan.postcodes)).toUpperCase().replace(/\s+/g, "");
   if (name === "" || (born === "" && postcode === "")) return null;
   return `n${name}\u001f${born}\u001f${postcode}`;
 }
@@ -119,6 +136,7 @@ export interface TallyData {
   rows: number;
   rowsWithoutIdentity: number;
   emptyRows: number;
+  rowsWithoutPersonalData: number;
 }
 
 const encoder = new TextEncoder();
@@ -144,6 +162,8 @@ export class Tally {
   rowsWithoutIdentity = 0;
   /** Rows with nothing in any field (",,,"), not counted as rows. */
   emptyRows = 0;
+  /** Rows that name no one and hold no personal data (totals, notes): rows, but no one's. */
+  rowsWithoutPersonalData = 0;
   private scratch = new Uint8Array(1024);
   private length = 0;
   /** Set when the recipient list is wanted (the counting alone does not need it). */
@@ -251,20 +271,22 @@ export class Tally {
   }
 
   private jurisdictionOf(row: CsvRow, plan: FilePlan): string | null {
-    if (plan.postcode >= 0 && fieldFilled(row, plan.postcode)) {
-      const found = postcodeJurisdiction(fieldText(row, plan.postcode));
-      if (found !== null) return found;
-    }
-    if (plan.postcode < 0)
+    for (const postcode of plan.postcodes)
+      if (fieldFilled(row, postcode)) {
+        const found = postcodeJurisdiction(fieldText(row, postcode));
+        if (found !== null) return found;
+      }
+    if (plan.postcodes.length === 0)
       for (const address of plan.addresses)
         if (fieldFilled(row, address)) {
           const found = postcodeInText(fieldText(row, address));
           if (found !== null) return found;
         }
-    if (plan.country >= 0 && fieldFilled(row, plan.country)) {
-      const found = countryJurisdiction(fieldText(row, plan.country));
-      if (found !== null) return found;
-    }
+    for (const country of plan.countries)
+      if (fieldFilled(row, country)) {
+        const found = countryJurisdiction(fieldText(row, country));
+        if (found !== null) return found;
+      }
     for (const phone of plan.phones)
       if (fieldFilled(row, phone)) {
         const found = phoneJurisdiction(fieldText(row, phone));
@@ -282,7 +304,10 @@ export class Tally {
       return;
     }
     this.rows++;
-    if (row.count !== plan.width && (row.count < plan.minWidth || row.count > plan.width))
+    if (
+      row.count !== plan.width &&
+      (row.count < plan.minWidth || (row.count > plan.width && !onlyEmptyAfter(row, plan.width)))
+    )
       this.onProblem({
         line: row.line,
         message: `${String(row.count)} fields where the header has ${String(plan.width)}`,
@@ -293,7 +318,7 @@ export class Tally {
       identified = this.appendField(row, plan.key, 1, false); // E001 and e001 are one person
     else {
       this.appendByte(0x65); // "e"
-      identified = this.appendField(row, plan.email, 1, false);
+      identified = this.appendField(row, firstFilled(row, plan.emails), 1, false);
       if (!identified) {
         // No e-mail (a few rows): name + date of birth + postcode, written the same way whatever the layout.
         const key = fallbackKey(row, plan);
@@ -306,6 +331,20 @@ export class Tally {
           this.length = encoded.length;
         }
       }
+    }
+    // What of theirs.
+    let bits = 0;
+    const bitsOf = plan.categoryBits;
+    const width = Math.min(row.count, bitsOf.length);
+    for (let index = 0; index < width; index++) {
+      const bit = bitsOf[index] ?? 0;
+      if (bit !== 0 && (bits & bit) === 0 && fieldFilled(row, index)) bits |= bit;
+    }
+    // No one and nothing personal (",,,Row deleted"), or a single field under a wide header ("Grand Totals
+    // (1,400 records)", "Confidential Information", reported as a short row): a note, not a person.
+    if (!identified && (bits === 0 || (row.count === 1 && plan.width >= 3))) {
+      this.rowsWithoutPersonalData++;
+      return;
     }
     if (!identified) {
       // Nobody identifiable: a person of their own (never dropped), counted apart.
@@ -320,14 +359,6 @@ export class Tally {
     if (this.jurisdiction[person] === 0) {
       const found = this.jurisdictionOf(row, plan);
       if (found !== null) this.jurisdiction[person] = this.codeOf(found);
-    }
-    // What of theirs.
-    let bits = 0;
-    const bitsOf = plan.categoryBits;
-    const width = Math.min(row.count, bitsOf.length);
-    for (let index = 0; index < width; index++) {
-      const bit = bitsOf[index] ?? 0;
-      if (bit !== 0 && (bits & bit) === 0 && fieldFilled(row, index)) bits |= bit;
     }
     this.categories[person] = (this.categories[person] ?? 0) | bits;
     if (this.onPerson !== null)
@@ -352,6 +383,7 @@ export class Tally {
       rows: this.rows,
       rowsWithoutIdentity: this.rowsWithoutIdentity,
       emptyRows: this.emptyRows,
+      rowsWithoutPersonalData: this.rowsWithoutPersonalData,
     };
   }
 
@@ -376,5 +408,6 @@ export class Tally {
     this.rows += other.rows;
     this.rowsWithoutIdentity += other.rowsWithoutIdentity;
     this.emptyRows += other.emptyRows;
+    this.rowsWithoutPersonalData += other.rowsWithoutPersonalData;
   }
 }
