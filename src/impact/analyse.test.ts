@@ -369,3 +369,23 @@ describe("what a new user's files showed (an evaluation on files nobody here had
     });
   });
 });
+
+describe("an unclosed quote in the middle of a file", () => {
+  it("is read as text when the next line is a row of its own, and nobody after it is lost", async () => {
+    const rows = [
+      "Name,Email,Postcode,Notes",
+      'Ann,ann@example.org,IM1 1AA,"He said hi',
+      "Bob,bob@example.org,IM1 1AB,fine",
+      "Cat,cat@example.org,IM1 1AD,fine",
+      'Dee,dee@example.org,IM2 1AB,"quoted, fine"',
+      "Eve,eve@example.org,IM3 1AB,fine",
+      'Fay,fay@example.org,IM3 1AC,"two lines',
+      'of notes"',
+    ];
+    const path = await file("unclosed.csv", rows.join("\n"));
+    const result = await analyseFiles([path], { maxErrors: 10 });
+    expect(result.subjects).toBe(6);
+    expect(result.problems.map((problem) => problem.line)).toEqual([2]);
+    expect(result.problems[0]?.message).toContain("not closed on its line");
+  });
+});

@@ -928,10 +928,12 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
                   message: `a title ("${state.header.join(" ").trim()}"), not a header: the header is line ${String(row.line)}`,
                 });
                 state.header = header;
+                scanner?.expectFields(header.length);
                 return;
               }
             } else {
               state.header = header;
+              scanner?.expectFields(header.length);
               if (header.every((column) => column === ""))
                 throw new ImpactInputError(`${path}: the first line (the header) is empty`);
               return;

@@ -138,6 +138,8 @@ export interface CsvScannerOptions {
   maxQuotedBytes?: number;
   /** The file's text encoding (default UTF-8). */
   encoding?: TextEncoding;
+  /** The header's width, once known (see `expectFields`). */
+  expectedFields?: number;
 }
 
 /** Feeds chunks of a file's bytes through `push`, then calls `end`. */
@@ -164,12 +166,35 @@ export class CsvScanner {
   };
   private readonly options: CsvScannerOptions;
 
+  /**
+   * Whether the quoted field from `start` to its closing quote at `close` runs over a line break into a line
+   * that reads as a whole row: as many delimiters as the header has, before that line's end.
+   */
+  private runsIntoARow(bytes: Uint8Array, start: number, close: number, nl: number): boolean {
+    const expected = this.options.expectedFields ?? 0;
+    if (expected < 3) return false;
+    const delimiter = this.options.delimiter;
+    let at = bytes.indexOf(nl, start);
+    if (at < 0 || at >= close) return false;
+    let delimiters = 0;
+    for (at++; at < bytes.length && bytes[at] !== nl; at++) if (bytes[at] === delimiter) delimiters++;
+    return delimiters >= expected - 1;
+  }
+
   constructor(options: CsvScannerOptions) {
     this.options = options;
     this.base = options.startOffset ?? 0;
     this.line = options.startLine ?? 1;
     this.first = options.atFileStart ?? true;
     this.row.encoding = options.encoding ?? "utf-8";
+  }
+
+  /**
+   * The header's width: with it, a quote that opens a field and runs over a line break into what reads as a
+   * whole row (as many delimiters as the header has) is taken to be unclosed, not a field of several lines.
+   */
+  expectFields(count: number): void {
+    this.options.expectedFields = count;
   }
 
   /** Physical lines scanned so far (rows whose line end has been seen). */
@@ -283,6 +308,15 @@ export class CsvScanner {
             this.rowProblems.push({
               line: this.line + lines,
               message: `a quote opens field ${String(count + 1)} but is not closed${final ? " before the end" : ` within ${String(Math.round(maxQuotedBytes / 1048576))} MB`}: read as text to the field's end`,
+            });
+            literalQuoteAt = at;
+            continue;
+          } else if (lines > linesBefore && this.runsIntoARow(bytes, start, scan, nl)) {
+            // "He said hi⏎Bob,bob@example.org,IM1 1AB,fine": the next line is a row, so the quote never closed.
+            lines = linesBefore;
+            this.rowProblems.push({
+              line: this.line + lines,
+              message: `a quote opens field ${String(count + 1)} but is not closed on its line (the next line is a row of its own): read as text`,
             });
             literalQuoteAt = at;
             continue;
