@@ -389,3 +389,35 @@ describe("an unclosed quote in the middle of a file", () => {
     expect(result.problems[0]?.message).toContain("not closed on its line");
   });
 });
+
+describe("more of what real exports hold", () => {
+  it("reads Excel's Unicode Text (UTF-16 with a byte-order mark, tab-separated)", async () => {
+    const text =
+      "\uFEFFName\tEmail\tPostcode\nZoë Quine\tzoe@example.im\tIM1 1AA\nBob\tbob@example.je\tJE2 3QA\n";
+    const path = await file("unicode.txt", Buffer.from(text, "utf16le"));
+    const result = await analyseFiles([path], { maxErrors: 10 });
+    expect(result.files[0]?.format).toBe("TSV, UTF-16");
+    expect(result.subjectsByJurisdiction).toMatchObject({ IM: 1, JE: 1 });
+    expect(result.problems).toEqual([]);
+  });
+
+  it("takes a name written decomposed (a Mac's Zoë) as the same name", async () => {
+    const path = await file(
+      "nfd.csv",
+      [
+        "Name,Date of birth,Postcode",
+        "Zoe\u0308 Quine,1980-02-03,IM1 1AA",
+        "Zo\u00eb Quine,03/02/1980,IM1 1AA",
+      ].join("\n"),
+    );
+    expect((await analyseFiles([path], { maxErrors: 10 })).subjects).toBe(1);
+  });
+
+  it("refuses one JSON document holding the records in an array, naming the key", async () => {
+    const people = Array.from({ length: 3 }, (_, index) => ({ email: `p${String(index)}@example.org` }));
+    const path = await file("api.json", `${JSON.stringify({ data: people, has_more: false })}\n`);
+    await expect(analyseFiles([path], { maxErrors: 10 })).rejects.toThrow(
+      /one JSON document whose "data" holds the records in an array/,
+    );
+  });
+});

@@ -154,6 +154,20 @@ async function detectFormat(path: string): Promise<{ gzip: boolean; head: Buffer
   }
 }
 
+/** UTF-16 text as UTF-8 bytes, chunk by chunk (a character split between chunks is joined up; the BOM is kept). */
+async function* transcodeToUtf8(
+  source: NodeJS.ReadableStream,
+  encoding: "utf-16le" | "utf-16be",
+): AsyncIterable<Buffer> {
+  const decoder = new TextDecoder(encoding, { ignoreBOM: true });
+  for await (const chunk of source as AsyncIterable<Buffer>) {
+    const text = decoder.decode(chunk, { stream: true });
+    if (text !== "") yield Buffer.from(text, "utf8");
+  }
+  const rest = decoder.decode();
+  if (rest !== "") yield Buffer.from(rest, "utf8");
+}
+
 /** The first bytes of a gzip file's content. */
 async function gunzippedHead(path: string): Promise<Uint8Array> {
   const stream = createReadStream(path, { highWaterMark: 64 * 1024 });
@@ -448,6 +462,15 @@ function columnName(header: readonly string[], index: number): string {
   return name === "" ? `(column ${String(index + 1)}, no name)` : name;
 }
 
+/** The problem that comes first in the files (rows sampled to classify columns are counted after later rows). */
+function firstProblem(problems: readonly ImpactProblem[]): ImpactProblem | undefined {
+  const file = problems[0]?.file;
+  let first = problems[0];
+  for (const problem of problems)
+    if (problem.file === file && (problem.line ?? Infinity) < (first?.line ?? Infinity)) first = problem;
+  return first;
+}
+
 function describeProblem(problem: ImpactProblem): string {
   return `${problem.file}${problem.line === null ? "" : `:${String(problem.line)}`}: ${problem.message}`;
 }
@@ -460,7 +483,7 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
     result.problems.push(problem);
     if (result.problems.length > options.maxErrors)
       throw new ImpactInputError(
-        `more than ${String(options.maxErrors)} problems (the first: ${describeProblem(result.problems[0] ?? problem)}); raise --max-errors to go on`,
+        `more than ${String(options.maxErrors)} problems (the first: ${describeProblem(firstProblem(result.problems) ?? problem)}); raise --max-errors to go on`,
       );
   };
   let fileName = "";
@@ -510,7 +533,22 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
       await countWorkbook(path, name);
       return { format: "XLSX", ifEmpty: "no rows in any sheet" };
     }
-    const kind = textKind(format.gzip ? await gunzippedHead(path) : format.head, path);
+    const head = format.gzip ? await gunzippedHead(path) : format.head;
+    // UTF-16 with a byte-order mark: Excel's "Unicode Text" (tab-separated). Read as UTF-8, transcoded.
+    const utf16 =
+      head[0] === 0xff && head[1] === 0xfe
+        ? "utf-16le"
+        : head[0] === 0xfe && head[1] === 0xff
+          ? "utf-16be"
+          : null;
+    if (utf16 !== null) {
+      const delimiter = await countSequentially(path, name, { ...format, utf16 });
+      return {
+        format: `${delimiter === 0x09 ? "TSV" : `CSV (${String.fromCharCode(delimiter)})`}, UTF-16${gzip}`,
+        ifEmpty: "a header but no rows",
+      };
+    }
+    const kind = textKind(head, path);
     if (kind === "jsonl" || /\.(jsonl|ndjson)(\.gz)?$/i.test(name)) {
       await countJsonLines(path, name, format.gzip);
       return { format: `JSON Lines${gzip}`, ifEmpty: "no records" };
@@ -732,6 +770,20 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
       }
       if (recipients !== undefined && number % 512 === 0) await recipients.drain();
     }
+    // One JSON document holding the records in an array ({"data": [{…}, {…}], "has_more": false}).
+    const only = first.length === 1 ? first[0] : undefined;
+    if (state.table === null && only !== undefined) {
+      const wrapped = Object.entries(only.record).find(
+        ([, value]) =>
+          Array.isArray(value) &&
+          value.length > 1 &&
+          value.every((item) => item !== null && typeof item === "object" && !Array.isArray(item)),
+      );
+      if (wrapped !== undefined)
+        throw new ImpactInputError(
+          `${path}: one JSON document whose "${wrapped[0]}" holds the records in an array: give one object per line (JSON Lines), or the table as CSV`,
+        );
+    }
     if (state.table === null && first.length > 0) start();
     state.table?.counter.finish();
   }
@@ -866,10 +918,12 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
   async function countSequentially(
     path: string,
     name: string,
-    format: { gzip: boolean; bytes: number },
+    format: { gzip: boolean; bytes: number; utf16?: "utf-16le" | "utf-16be" },
   ): Promise<number> {
     const stream = createReadStream(path, { highWaterMark: CHUNK });
-    const source: AsyncIterable<Buffer> = format.gzip ? stream.pipe(createGunzip()) : stream;
+    const bytes: NodeJS.ReadableStream = format.gzip ? stream.pipe(createGunzip()) : stream;
+    const source: AsyncIterable<Buffer> =
+      format.utf16 === undefined ? (bytes as AsyncIterable<Buffer>) : transcodeToUtf8(bytes, format.utf16);
     // Set by the scanner's callbacks as the file is read.
     const state: { header: string[] | null; plan: FilePlan | null; titleChecked: boolean } = {
       header: null,

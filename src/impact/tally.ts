@@ -115,7 +115,10 @@ export function firstFilled(row: CsvRow, columns: readonly number[]): number {
 function fallbackKey(row: CsvRow, plan: FilePlan): string | null {
   const part = (index: number) => (index >= 0 ? fieldText(row, index).trim() : "");
   const split = `${part(plan.firstName)} ${part(plan.lastName)}`.trim();
-  const name = (split === "" ? part(plan.fullName) : split).toLowerCase().replace(/\s+/g, " ");
+  const name = (split === "" ? part(plan.fullName) : split)
+    .normalize("NFC")
+    .toLowerCase()
+    .replace(/\s+/g, " ");
   const born = plan.dateOfBirth >= 0 ? normaliseDate(part(plan.dateOfBirth)) : "";
   const postcode = part(firstFilled(row, plan.postcodes)).toUpperCase().replace(/\s+/g, "");
   if (name === "" || (born === "" && postcode === "")) return null;
@@ -260,7 +263,8 @@ export class Tally {
       }
       this.length = mark;
     }
-    let text = fieldText(row, index).trim();
+    // Composed (NFC): "Zoë" typed on a Mac (e + combining diaeresis) is the same "Zoë".
+    let text = fieldText(row, index).trim().normalize("NFC");
     text = fold === 1 ? text.toLowerCase() : fold === 2 ? text.toUpperCase() : text;
     if (squeeze) text = text.replace(/\s+/g, "");
     const encoded = encoder.encode(text);
