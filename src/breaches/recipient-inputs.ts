@@ -14,6 +14,8 @@ export const recipientInputSchema = z.object({
   jurisdiction: z
     .string()
     .refine((code) => code === "unknown" || isCountry(code), "must be an ISO 3166-1 alpha-2 code or unknown"),
+  /** What the jurisdiction rests on: a postcode 3, a country 2, a phone 1, nothing 0 (stronger evidence wins). */
+  strength: z.number().int().min(0).max(3).default(0),
   categories: z.array(z.enum(dataCategories)).max(dataCategories.length),
   name: text(500).default(""),
   email: text(500).default(""),

@@ -57,13 +57,19 @@ function contactRank(person: Pick<RecipientInput, "address" | "email" | "name">)
   );
 }
 
-/** Two rows for one person in one batch, merged as the list merges them (first jurisdiction, fuller contact). */
+/**
+ * Two rows for one person in one batch, merged as the list merges them: the jurisdiction with the stronger
+ * evidence (the first of equals), kinds of data added up, the fuller contact details.
+ */
 function mergeInto(into: RecipientInput, later: RecipientInput): void {
-  if (into.jurisdiction === "unknown") into.jurisdiction = later.jurisdiction;
+  if (later.strength > into.strength) {
+    into.jurisdiction = later.jurisdiction;
+    into.strength = later.strength;
+  }
   into.categories = [...new Set([...into.categories, ...later.categories])];
   if (contactRank(later) > contactRank(into)) {
-    const { key, jurisdiction, categories } = into;
-    Object.assign(into, later, { key, jurisdiction, categories });
+    const { key, jurisdiction, strength, categories } = into;
+    Object.assign(into, later, { key, jurisdiction, strength, categories });
   }
 }
 
@@ -296,10 +302,16 @@ export function createRecipientService({ db, clock, dataKey: givenKey, breaches 
       const orgId = principal.orgId;
       // One row per person (a statement cannot merge into the same row twice).
       const people = new Map<string, RecipientInput>();
-      for (const recipient of recipients) {
+      for (const given of recipients) {
+        // A known jurisdiction rests on something (a client that does not say what counts as the weakest).
+        const recipient = {
+          ...given,
+          strength: given.jurisdiction === "unknown" ? 0 : Math.max(1, given.strength),
+          categories: [...given.categories],
+        };
         const hash = key().personHash(`${orgId}/${breachId}`, recipient.key).toString("hex");
         const known = people.get(hash);
-        if (known === undefined) people.set(hash, { ...recipient, categories: [...recipient.categories] });
+        if (known === undefined) people.set(hash, recipient);
         else mergeInto(known, recipient);
       }
       const rows = [...people].map(([hash, person]) => {
@@ -316,6 +328,7 @@ export function createRecipientService({ db, clock, dataKey: givenKey, breaches 
         return {
           person_hash: hash,
           jurisdiction: person.jurisdiction,
+          strength: person.strength,
           categories: [...person.categories].sort(),
           contact_rank: contactRank(person),
           key_id: key().id,
@@ -338,15 +351,18 @@ export function createRecipientService({ db, clock, dataKey: givenKey, breaches 
         await sealingKeyCheck(trx, orgId);
         const stored = await sql<{ inserted: boolean }>`
           insert into recipients as r
-            (org_id, breach_id, person_hash, jurisdiction, categories, contact_rank, key_id, nonce, sealed, import_id)
-          select ${orgId}::uuid, ${breachId}::uuid, decode(x.person_hash, 'hex'), x.jurisdiction, x.categories,
+            (org_id, breach_id, person_hash, jurisdiction, jurisdiction_strength, categories, contact_rank, key_id,
+             nonce, sealed, import_id)
+          select ${orgId}::uuid, ${breachId}::uuid, decode(x.person_hash, 'hex'), x.jurisdiction, x.strength, x.categories,
                  x.contact_rank, x.key_id, decode(x.nonce, 'base64'), decode(x.sealed, 'base64'), ${importId}::uuid
           from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x (
-            person_hash text, jurisdiction text, categories text[], contact_rank smallint, key_id text,
+            person_hash text, jurisdiction text, strength smallint, categories text[], contact_rank smallint, key_id text,
             nonce text, sealed text)
           order by x.person_hash
           on conflict (org_id, breach_id, person_hash) do update set
-            jurisdiction = case when r.jurisdiction = 'unknown' then excluded.jurisdiction else r.jurisdiction end,
+            jurisdiction = case when excluded.jurisdiction_strength > r.jurisdiction_strength
+                                then excluded.jurisdiction else r.jurisdiction end,
+            jurisdiction_strength = greatest(r.jurisdiction_strength, excluded.jurisdiction_strength),
             categories = array(select distinct c from unnest(r.categories || excluded.categories) as c order by c),
             contact_rank = greatest(r.contact_rank, excluded.contact_rank),
             key_id = case when excluded.contact_rank > r.contact_rank then excluded.key_id else r.key_id end,

@@ -421,3 +421,36 @@ describe("more of what real exports hold", () => {
     );
   });
 });
+
+describe("where someone lives, across their rows", () => {
+  it("the strongest evidence decides (a postcode over a country over a phone), in one thread or several", async () => {
+    const filler = Array.from(
+      { length: 400 },
+      (_, index) => `P${String(index)},p${String(index)}@example.org,,United Kingdom,`,
+    );
+    const path = await file(
+      "evidence.csv",
+      [
+        "Name,Email,Postcode,Country,Mobile",
+        "Bob,bob@example.je,,United Kingdom,",
+        "Cat,cat@example.gg,,,07781 123456",
+        ...filler,
+        "Bob,BOB@example.je,JE2 3QA,United Kingdom,",
+        "Cat,cat@example.gg,,France,",
+        "Dee,dee@example.im,IM1 1AA,,",
+        "Dee,dee@example.im,,Guernsey,",
+      ].join("\n"),
+    );
+    for (const workers of [1, 2]) {
+      const result = await analyseFiles([path], { maxErrors: 10, workers, parallelFrom: 1 });
+      // Bob: JE (a postcode beats the earlier country); Cat: FR (a country beats the earlier phone); Dee: IM.
+      expect(result.subjectsByJurisdiction, `workers ${String(workers)}`).toMatchObject({
+        GB: 400,
+        JE: 1,
+        FR: 1,
+        IM: 1,
+        GG: 0,
+      });
+    }
+  });
+});

@@ -1070,7 +1070,7 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
   const byCode = new Float64Array(tally.codes.length);
   const byCategory = new Float64Array(dataCategories.length);
   for (let person = 0; person < people; person++) {
-    const code = tally.jurisdiction[person] ?? 0;
+    const code = (tally.jurisdiction[person] ?? 0) & 0xff;
     byCode[code] = (byCode[code] ?? 0) + 1;
     let bits = tally.categories[person] ?? 0;
     while (bits !== 0) {

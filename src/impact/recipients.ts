@@ -4,7 +4,8 @@
  * of their data found. People are collected in batches of distinct people, in the order the files name them,
  * so that the same files always give the same batches (an import cut off part way can be resumed batch by
  * batch). A person met again in a later batch is merged by whoever stores the batches, by the same rules as
- * here: the first jurisdiction found stands, kinds of data add up, and fuller contact details replace thinner.
+ * here: the jurisdiction with the strongest evidence stands (postcode, then country, then phone; the first of
+ * equals), kinds of data add up, and fuller contact details replace thinner.
  */
 import { createHash } from "node:crypto";
 import { dataCategories, type DataCategory } from "../law/vocabulary.js";
@@ -16,6 +17,8 @@ export interface Recipient {
   key: string;
   /** An ISO 3166-1 code, or "unknown". */
   jurisdiction: string;
+  /** What the jurisdiction rests on: a postcode 3, a country 2, a phone 1, nothing 0. */
+  strength: number;
   categories: DataCategory[];
   name: string;
   email: string;
@@ -39,7 +42,10 @@ export function contactRank(recipient: Pick<Recipient, "address" | "email" | "na
 
 /** A person met in a later row or batch, merged into what is known: see the module comment for the rules. */
 export function mergeRecipient(into: Recipient, later: Recipient): void {
-  if (into.jurisdiction === "unknown") into.jurisdiction = later.jurisdiction;
+  if (later.strength > into.strength) {
+    into.jurisdiction = later.jurisdiction;
+    into.strength = later.strength;
+  }
   for (const category of later.categories)
     if (!into.categories.includes(category)) into.categories.push(category);
   if (contactRank(later) > contactRank(into)) {
@@ -110,6 +116,7 @@ export class RecipientCollector {
     file: string,
     key: string,
     jurisdiction: string,
+    strength: number,
     bits: number,
   ): void => {
     const limits = recipientLimits;
@@ -123,6 +130,7 @@ export class RecipientCollector {
     const recipient: Recipient = {
       key: sendableKey(key),
       jurisdiction,
+      strength,
       categories: categoriesOf(bits),
       name: split === "" ? text(row, plan.fullName, limits.name) : split,
       email: text(row, firstFilled(row, plan.emails), limits.email),

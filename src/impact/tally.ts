@@ -133,7 +133,8 @@ export interface TallyProblem {
 /** A tally as plain data (typed arrays and strings), to hand from a worker to the main thread. */
 export interface TallyData {
   keys: KeySetData;
-  jurisdiction: Uint8Array;
+  /** Per person: the evidence's strength << 8 | the index of the jurisdiction's code in `codes`. */
+  jurisdiction: Uint16Array;
   categories: Uint32Array;
   codes: string[];
   rows: number;
@@ -152,12 +153,19 @@ export type PersonListener = (
   file: string,
   key: string,
   jurisdiction: string,
+  strength: number,
   bits: number,
 ) => void;
 
+/** How strong the evidence of where someone lives is: a postcode beats a country, a country a phone. */
+export const POSTCODE = 3;
+export const COUNTRY = 2;
+export const PHONE = 1;
+
 export class Tally {
   readonly keys = new KeySet(1 << 16);
-  jurisdiction = new Uint8Array(1 << 16);
+  /** Per person: the evidence's strength << 8 | the index of the jurisdiction's code. */
+  jurisdiction = new Uint16Array(1 << 16);
   categories = new Uint32Array(1 << 16);
   readonly codes: string[] = [UNKNOWN];
   private readonly codeIndex = new Map<string, number>([[UNKNOWN, 0]]);
@@ -205,7 +213,7 @@ export class Tally {
     const size = exact
       ? index + 1
       : Math.max(index + 1, this.jurisdiction.length + (this.jurisdiction.length >> 1));
-    const jurisdiction = new Uint8Array(size);
+    const jurisdiction = new Uint16Array(size);
     jurisdiction.set(this.jurisdiction);
     this.jurisdiction = jurisdiction;
     const categories = new Uint32Array(size);
@@ -274,29 +282,40 @@ export class Tally {
     return encoded.length > 0;
   }
 
-  private jurisdictionOf(row: CsvRow, plan: FilePlan): string | null {
+  /** How strong the evidence of the last `jurisdictionOf` was: postcode 3, country 2, phone 1. */
+  private foundStrength = 0;
+
+  /** Where a row says its person lives; evidence no stronger than `above` (what is known already) is not sought. */
+  private jurisdictionOf(row: CsvRow, plan: FilePlan, above: number): string | null {
     for (const postcode of plan.postcodes)
       if (fieldFilled(row, postcode)) {
         const found = postcodeJurisdiction(fieldText(row, postcode));
-        if (found !== null) return found;
+        if (found !== null) return this.found(found, POSTCODE);
       }
     if (plan.postcodes.length === 0)
       for (const address of plan.addresses)
         if (fieldFilled(row, address)) {
           const found = postcodeInText(fieldText(row, address));
-          if (found !== null) return found;
+          if (found !== null) return this.found(found, POSTCODE);
         }
+    if (above >= COUNTRY) return null;
     for (const country of plan.countries)
       if (fieldFilled(row, country)) {
         const found = countryJurisdiction(fieldText(row, country));
-        if (found !== null) return found;
+        if (found !== null) return this.found(found, COUNTRY);
       }
+    if (above >= PHONE) return null;
     for (const phone of plan.phones)
       if (fieldFilled(row, phone)) {
         const found = phoneJurisdiction(fieldText(row, phone));
-        if (found !== null) return found;
+        if (found !== null) return this.found(found, PHONE);
       }
     return null;
+  }
+
+  private found(code: string, strength: number): string {
+    this.foundStrength = strength;
+    return code;
   }
 
   /** Counts one row. `file` and the row's offset name it uniquely in the whole input. */
@@ -359,10 +378,12 @@ export class Tally {
     }
     const person = this.keys.intern(this.scratch, 0, this.length);
     if (this.keys.lastWasNew) this.ensurePerson(person);
-    // Where they live: from the first row that says.
-    if (this.jurisdiction[person] === 0) {
-      const found = this.jurisdictionOf(row, plan);
-      if (found !== null) this.jurisdiction[person] = this.codeOf(found);
+    // Where they live: the strongest evidence (a postcode, else a country, else a phone), first row first.
+    const known = this.jurisdiction[person] ?? 0;
+    if (known >> 8 < POSTCODE) {
+      const found = this.jurisdictionOf(row, plan, known >> 8);
+      if (found !== null && this.foundStrength > known >> 8)
+        this.jurisdiction[person] = (this.foundStrength << 8) | this.codeOf(found);
     }
     this.categories[person] = (this.categories[person] ?? 0) | bits;
     if (this.onPerson !== null)
@@ -371,7 +392,8 @@ export class Tally {
         plan,
         file,
         decoder.decode(this.scratch.subarray(0, this.length)),
-        this.codes[this.jurisdiction[person] ?? 0] ?? UNKNOWN,
+        this.codes[(this.jurisdiction[person] ?? 0) & 0xff] ?? UNKNOWN,
+        (this.jurisdiction[person] ?? 0) >> 8,
         bits,
       );
   }
@@ -405,8 +427,10 @@ export class Tally {
       const end = index + 1 < size ? (offsets[index + 1] ?? 0) : arena.length;
       const person = this.keys.intern(arena, offset, end);
       if (this.keys.lastWasNew) this.ensurePerson(person);
-      if (this.jurisdiction[person] === 0)
-        this.jurisdiction[person] = codeMap[other.jurisdiction[index] ?? 0] ?? 0;
+      // Later rows: their jurisdiction counts only where its evidence is stronger.
+      const theirs = other.jurisdiction[index] ?? 0;
+      if (theirs >> 8 > (this.jurisdiction[person] ?? 0) >> 8)
+        this.jurisdiction[person] = (theirs & 0xff00) | (codeMap[theirs & 0xff] ?? 0);
       this.categories[person] = (this.categories[person] ?? 0) | (other.categories[index] ?? 0);
     }
     this.rows += other.rows;

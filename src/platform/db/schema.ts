@@ -170,6 +170,7 @@ export interface RecipientsTable {
   breach_id: string;
   person_hash: Uint8Array;
   jurisdiction: string;
+  jurisdiction_strength: number;
   categories: string[];
   contact_rank: number;
   key_id: string;

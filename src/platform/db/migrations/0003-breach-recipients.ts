@@ -1,8 +1,8 @@
 /**
  * A breach's recipient list: the people its exposed files name, for the letters. Their contact details are
  * sealed (AES-256-GCM under the data key, see platform/crypto/data-key.ts); in the clear are only a keyed hash
- * of who they are, the jurisdiction they were attributed to, which kinds of their data were exposed, and how
- * they can be reached (a rank: postal address 4, e-mail 2, name 1). One row per person and breach: importing
+ * of who they are, the jurisdiction they were attributed to (and what that rests on: postcode 3, country 2,
+ * phone 1), which kinds of their data were exposed, and how they can be reached (a rank: postal address 4, e-mail 2, name 1). One row per person and breach: importing
  * the same files again, or resuming an import that was cut off, merges into the rows already there. A row's
  * `import_id` names the import that first brought the person (no foreign key: it is checked once per batch,
  * not once per person).
@@ -51,6 +51,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       breach_id uuid not null,
       person_hash bytea not null,
       jurisdiction text not null,
+      jurisdiction_strength smallint not null,
       categories text[] not null,
       contact_rank smallint not null,
       key_id text not null,
