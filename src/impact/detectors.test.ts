@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { dataCategories, isCountry, type DataCategory } from "../law/index.js";
 import {
@@ -6,6 +7,7 @@ import {
   maskValue,
   phoneJurisdiction,
   postcodeJurisdiction,
+  postcodeJurisdictionOfBytes,
   type ColumnRole,
 } from "./detectors.js";
 
@@ -572,5 +574,22 @@ describe("a header about e-mail over values that are not addresses", () => {
     expect(phoneJurisdiction("7624123456")).toBe("IM");
     expect(phoneJurisdiction("7797 123456")).toBe("JE");
     expect(phoneJurisdiction("7135551234")).toBeNull();
+  });
+});
+
+describe("postcodeJurisdictionOfBytes", () => {
+  it("agrees with postcodeJurisdiction on any ASCII text, and defers on anything else", () => {
+    const encoder = new TextEncoder();
+    const postcodeLike = fc.stringMatching(/^ ?[A-Za-z]{1,2}[0-9][0-9A-Za-z]? ?[0-9][A-Za-z]{2} ?$/);
+    fc.assert(
+      fc.property(fc.oneof(postcodeLike, fc.string({ maxLength: 12 })), (text) => {
+        const bytes = encoder.encode(`x${text}y`);
+        const fromBytes = postcodeJurisdictionOfBytes(bytes, 1, bytes.length - 1);
+        if ([...text].every((ch) => ch.charCodeAt(0) < 0x80))
+          expect(fromBytes).toBe(postcodeJurisdiction(text));
+        else expect(fromBytes === undefined || fromBytes === null).toBe(true);
+      }),
+      { numRuns: 3_000 },
+    );
   });
 });

@@ -836,6 +836,34 @@ export function postcodeJurisdiction(raw: string): "GB" | "IM" | "JE" | "GG" | "
     else if (isDigit(c)) postcodeChars[n++] = c;
     else return null;
   }
+  return judgePostcode(n);
+}
+
+/**
+ * `postcodeJurisdiction` of the ASCII bytes [start, end) without making a string (the hot path of impact
+ * analysis); undefined when they are not all ASCII (then ask `postcodeJurisdiction` with the text).
+ */
+export function postcodeJurisdictionOfBytes(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): "GB" | "IM" | "JE" | "GG" | "GI" | null | undefined {
+  let n = 0;
+  for (let at = start; at < end; at++) {
+    const c = bytes[at] ?? 0;
+    if (c === 32 || c === 9) continue;
+    if (c >= 0x80) return undefined;
+    if (n === 7) return null;
+    const upper = upperLetter(c);
+    if (upper !== -1) postcodeChars[n++] = upper;
+    else if (isDigit(c)) postcodeChars[n++] = c;
+    else return null;
+  }
+  return judgePostcode(n);
+}
+
+/** The jurisdiction of the `n` upper-case letters and digits in `postcodeChars`, or null. */
+function judgePostcode(n: number): "GB" | "IM" | "JE" | "GG" | "GI" | null {
   if (n < 5) return null;
   // The inward code: digit, letter, letter.
   const d = postcodeChars[n - 3] ?? 0;

@@ -10,6 +10,7 @@ import {
   countryJurisdiction,
   phoneJurisdiction,
   postcodeJurisdiction,
+  postcodeJurisdictionOfBytes,
   type ColumnClass,
 } from "./detectors.js";
 import { KeySet, type KeySetData } from "./key-set.js";
@@ -289,7 +290,12 @@ export class Tally {
   private jurisdictionOf(row: CsvRow, plan: FilePlan, above: number): string | null {
     for (const postcode of plan.postcodes)
       if (fieldFilled(row, postcode)) {
-        const found = postcodeJurisdiction(fieldText(row, postcode));
+        // From the bytes when they are plain ASCII (no string made), else from the text.
+        const fromBytes =
+          row.escaped[postcode] === 0
+            ? postcodeJurisdictionOfBytes(row.bytes, row.starts[postcode] ?? 0, row.ends[postcode] ?? 0)
+            : undefined;
+        const found = fromBytes === undefined ? postcodeJurisdiction(fieldText(row, postcode)) : fromBytes;
         if (found !== null) return this.found(found, POSTCODE);
       }
     if (plan.postcodes.length === 0)
