@@ -19,6 +19,7 @@ import { Conflict, InvalidInput, Misconfigured, NotFound } from "../platform/err
 import { isUuid, newId, sha256Hex } from "../platform/ids.js";
 import { rowStateHash } from "../platform/audit/state-hash.js";
 import { validateInput } from "../platform/validate-input.js";
+import { contactRank, mergeRecipient, type RecipientDetails } from "../impact/recipients.js";
 import type { BreachService, Clock } from "./breach-service.js";
 import {
   batchNumberSchema,
@@ -35,42 +36,6 @@ export interface RecipientServiceDeps {
   /** Absent in commands that never touch recipient lists: using them then fails with a clear message. */
   dataKey: DataKey | undefined;
   breaches: BreachService;
-}
-
-/** What is sealed for each person: the details a letter needs, and where the person was found. */
-interface SealedDetails {
-  name: string;
-  email: string;
-  address: string[];
-  postcode: string;
-  country: string;
-  phone: string;
-  source: { file: string; line: number };
-}
-
-/** How fully a person can be written to: a postal address 4, an e-mail address 2, a name 1 (added up). */
-function contactRank(person: Pick<RecipientInput, "address" | "email" | "name">): number {
-  return (
-    (person.address.some((line) => line.trim() !== "") ? 4 : 0) +
-    (person.email.trim() !== "" ? 2 : 0) +
-    (person.name.trim() !== "" ? 1 : 0)
-  );
-}
-
-/**
- * Two rows for one person in one batch, merged as the list merges them: the jurisdiction with the stronger
- * evidence (the first of equals), kinds of data added up, the fuller contact details.
- */
-function mergeInto(into: RecipientInput, later: RecipientInput): void {
-  if (later.strength > into.strength) {
-    into.jurisdiction = later.jurisdiction;
-    into.strength = later.strength;
-  }
-  into.categories = [...new Set([...into.categories, ...later.categories])];
-  if (contactRank(later) > contactRank(into)) {
-    const { key, jurisdiction, strength, categories } = into;
-    Object.assign(into, later, { key, jurisdiction, strength, categories });
-  }
 }
 
 const placeOf = (orgId: string, breachId: string, hash: string) => `${orgId}/${breachId}/${hash}`;
@@ -312,10 +277,10 @@ export function createRecipientService({ db, clock, dataKey: givenKey, breaches 
         const hash = key().personHash(`${orgId}/${breachId}`, recipient.key).toString("hex");
         const known = people.get(hash);
         if (known === undefined) people.set(hash, recipient);
-        else mergeInto(known, recipient);
+        else mergeRecipient(known, recipient);
       }
       const rows = [...people].map(([hash, person]) => {
-        const details: SealedDetails = {
+        const details: RecipientDetails = {
           name: person.name,
           email: person.email,
           address: person.address,
@@ -570,7 +535,7 @@ export function createRecipientService({ db, clock, dataKey: givenKey, breaches 
             if (error instanceof DataKeyError) throw new Misconfigured(error.message);
             throw error;
           }
-          const details = JSON.parse(opened) as SealedDetails;
+          const details = JSON.parse(opened) as RecipientDetails;
           return { id: hash, jurisdiction: row.jurisdiction, categories: row.categories, ...details };
         }),
         next:

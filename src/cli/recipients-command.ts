@@ -1,5 +1,6 @@
 /** `dpdesk recipients BREACH`: a breach's recipient list through the API — its counts, or the people themselves. */
 import type { Command } from "commander";
+import type { RecipientDetails } from "../impact/recipients.js";
 import { callApi, withApiOptions, type ApiTarget } from "./api-client.js";
 import { InputError } from "./input-error.js";
 import type { CliIo } from "./main.js";
@@ -19,17 +20,11 @@ interface Summary {
   }[];
 }
 
-interface Person {
+/** A person of the list, as the API gives them. */
+interface Person extends RecipientDetails {
   id: string;
   jurisdiction: string;
   categories: string[];
-  name: string;
-  email: string;
-  address: string[];
-  postcode: string;
-  country: string;
-  phone: string;
-  source: { file: string; line: number };
 }
 
 function printSummary(breachId: string, summary: Summary): string {

@@ -12,14 +12,8 @@ import { dataCategories, type DataCategory } from "../law/vocabulary.js";
 import { fieldText, type CsvRow } from "./csv-scanner.js";
 import { firstFilled, type FilePlan } from "./tally.js";
 
-export interface Recipient {
-  /** Who the person is, as impact analysis tells people apart (e-mail, name + birth date + postcode, or --key). */
-  key: string;
-  /** An ISO 3166-1 code, or "unknown". */
-  jurisdiction: string;
-  /** What the jurisdiction rests on: a postcode 3, a country 2, a phone 1, nothing 0. */
-  strength: number;
-  categories: DataCategory[];
+/** What a letter needs to reach a person, and where the person was found (what the list seals). */
+export interface RecipientDetails {
   name: string;
   email: string;
   /** Address lines, as the file has them. */
@@ -31,12 +25,22 @@ export interface Recipient {
   source: { file: string; line: number };
 }
 
+export interface Recipient extends RecipientDetails {
+  /** Who the person is, as impact analysis tells people apart (e-mail, name + birth date + postcode, or --key). */
+  key: string;
+  /** An ISO 3166-1 code, or "unknown". */
+  jurisdiction: string;
+  /** What the jurisdiction rests on: a postcode 3, a country 2, a phone 1, nothing 0. */
+  strength: number;
+  categories: DataCategory[];
+}
+
 /** How fully a person can be written to: a postal address 4, an e-mail address 2, a name 1 (added up). */
 export function contactRank(recipient: Pick<Recipient, "address" | "email" | "name">): number {
   return (
-    (recipient.address.length > 0 ? 4 : 0) +
-    (recipient.email !== "" ? 2 : 0) +
-    (recipient.name !== "" ? 1 : 0)
+    (recipient.address.some((line) => line.trim() !== "") ? 4 : 0) +
+    (recipient.email.trim() !== "" ? 2 : 0) +
+    (recipient.name.trim() !== "" ? 1 : 0)
   );
 }
 
