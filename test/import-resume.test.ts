@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { bin, root, runCli, sleep } from "./support/dpdesk-process.js";
-import { createOrganisation, startTestApp, unionIncident } from "./support/test-app.js";
+import { createOrganisation, listenOnLoopback, startTestApp, unionIncident } from "./support/test-app.js";
 
 const dir = mkdtempSync(join(tmpdir(), "dpdesk-resume-"));
 afterAll(() => {
@@ -49,9 +49,7 @@ describe("a killed recipient import, run again", () => {
     async () => {
       const t = await startTestApp();
       try {
-        await t.app.server.listen({ host: "127.0.0.1", port: 0 });
-        const address = t.app.server.server.address();
-        const api = `http://127.0.0.1:${String(typeof address === "object" && address !== null ? address.port : 0)}`;
+        const api = await listenOnLoopback(t.app);
         const { api: client, token } = await createOrganisation(t.app);
         const id = (await client.post("/api/v1/breaches", unionIncident())).json.id as string;
         const file = join(dir, "members.csv");

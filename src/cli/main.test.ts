@@ -5,7 +5,12 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { assessmentSchema } from "../law/index.js";
 import { runCli } from "./main.js";
-import { createOrganisation, startTestApp, unionIncident } from "../../test/support/test-app.js";
+import {
+  createOrganisation,
+  listenOnLoopback,
+  startTestApp,
+  unionIncident,
+} from "../../test/support/test-app.js";
 
 const example = fileURLToPath(new URL("../../examples/prospect-union-2025.json", import.meta.url));
 
@@ -197,9 +202,7 @@ describe("dpdesk impact --breach", () => {
   it("feeds the counts and categories into the breach through the API, which re-assesses it", async () => {
     const t = await startTestApp();
     try {
-      await t.app.server.listen({ host: "127.0.0.1", port: 0 });
-      const address = t.app.server.server.address();
-      const api = `http://127.0.0.1:${String(typeof address === "object" && address !== null ? address.port : 0)}`;
+      const api = await listenOnLoopback(t.app);
       const { api: client, token } = await createOrganisation(t.app);
       const filed = await client.post(
         "/api/v1/breaches",

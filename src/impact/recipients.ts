@@ -10,7 +10,7 @@
 import { createHash } from "node:crypto";
 import { dataCategories, type DataCategory } from "../law/vocabulary.js";
 import { fieldText, type CsvRow } from "./csv-scanner.js";
-import { firstFilled, type FilePlan } from "./tally.js";
+import { firstFilled, type PersonListener } from "./tally.js";
 
 /** What a letter needs to reach a person, and where the person was found (what the list seals). */
 export interface RecipientDetails {
@@ -114,15 +114,7 @@ export class RecipientCollector {
   }
 
   /** The tally's hook: one counted row, with its person's key, jurisdiction so far and the row's kinds of data. */
-  readonly add = (
-    row: CsvRow,
-    plan: FilePlan,
-    file: string,
-    key: string,
-    jurisdiction: string,
-    strength: number,
-    bits: number,
-  ): void => {
+  readonly add: PersonListener = (row, plan, file, key, jurisdiction, strength, bits) => {
     const limits = recipientLimits;
     const first = text(row, plan.firstName, limits.name);
     const last = text(row, plan.lastName, limits.name);

@@ -161,3 +161,11 @@ export function unionIncident(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+/** Starts the test app's server on a free loopback port (for a CLI run as a child process); returns its URL. */
+export async function listenOnLoopback(app: App): Promise<string> {
+  await app.server.listen({ host: "127.0.0.1", port: 0 });
+  const address = app.server.server.address();
+  if (address === null || typeof address === "string") throw new Error("the test server has no port");
+  return `http://127.0.0.1:${String(address.port)}`;
+}
