@@ -30,7 +30,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import os from "node:os";
@@ -39,7 +39,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import pg from "pg";
-import { machineTicks } from "./machine.js";
+import { machineTicks, postgresTicks, processTicks } from "./machine.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
@@ -347,36 +347,6 @@ async function waitUntilReady(
 
 const clockTicks = 100;
 
-function processTicks(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return NaN;
-  }
-}
-
-function postgresTicks(): number {
-  let total = 0;
-  try {
-    for (const entry of readdirSync("/proc")) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-        if (!stat.includes("(postgres)")) continue;
-        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        total += Number(fields[11]) + Number(fields[12]);
-      } catch {
-        // the process ended
-      }
-    }
-  } catch {
-    return NaN;
-  }
-  return total;
-}
-
 interface CpuSample {
   at: number;
   server: number;
@@ -388,6 +358,7 @@ function sampleCpu(serverPid: number): CpuSample {
   return {
     at: performance.now(),
     server: processTicks(serverPid),
+    // The processes alive at each sample only (no cutime): a backend that ends during a row lowers "CPU pg".
     postgres: postgresTicks(),
     machine: machineTicks(),
   };

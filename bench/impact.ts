@@ -28,7 +28,7 @@
  * The peers implement the same identity and attribution rules as dpdesk (see bench/impact-data.ts) but are told
  * exactly which country spellings the generator uses; dpdesk is not.
  */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { execFileSync, type ChildProcess } from "node:child_process";
 import { createReadStream, existsSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -39,6 +39,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { parse } from "csv-parse";
 import { machineTicks } from "./machine.js";
+import { runChild, useGnuTime, type ChildRun } from "./process.js";
 import {
   attribute,
   countryCodeBySpelling,
@@ -203,78 +204,9 @@ async function sampled<T>(
 // ---------------------------------------------------------------------------------------------------------------
 // (a) dpdesk impact, as a child process.
 
-const gnuTime = "/usr/bin/time";
-const useGnuTime = (() => {
-  if (!existsSync(gnuTime)) return false;
-  try {
-    // GNU time understands -v; BusyBox and BSD time may not.
-    return spawnSyncOk(gnuTime, ["-v", "true"]);
-  } catch {
-    return false;
-  }
-})();
-
-function spawnSyncOk(command: string, args: string[]): boolean {
-  const result = spawnSync(command, args, { stdio: ["ignore", "ignore", "pipe"] });
-  return result.status === 0 && result.stderr.toString("utf8").includes("Maximum resident set size");
-}
-
-interface ChildRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  /** User and system CPU of the child (from GNU time); NaN without it. */
-  cpuSeconds: number;
-  peakRssKiB: number;
-}
-
-async function runChild(args: string[], timeFile: string): Promise<ChildRun> {
-  const command = useGnuTime ? gnuTime : process.execPath;
-  const fullArgs = useGnuTime ? ["-v", "-o", timeFile, process.execPath, ...args] : args;
-  const child = spawn(command, fullArgs, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-  children.add(child);
-  const stdout: Buffer[] = [];
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString("utf8")).slice(-20_000);
-  });
-  // Without GNU time: poll the high-water mark of the resident set (a lower bound: the last poll before exit).
-  let polledKiB = NaN;
-  const poll = useGnuTime
-    ? null
-    : setInterval(() => {
-        try {
-          const status = readFileSync(`/proc/${child.pid ?? 0}/status`, "utf8");
-          const kib = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1]);
-          if (Number.isFinite(kib)) polledKiB = Number.isNaN(polledKiB) ? kib : Math.max(polledKiB, kib);
-        } catch {
-          // ended
-        }
-      }, 10);
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
-    child.once("error", reject);
-    child.once("close", (exitCode, exitSignal) => {
-      resolve([exitCode, exitSignal]);
-    });
-  });
-  children.delete(child);
-  if (poll !== null) clearInterval(poll);
-  let peakRssKiB = polledKiB;
-  let cpuSeconds = NaN;
-  if (useGnuTime) {
-    try {
-      const report = readFileSync(timeFile, "utf8");
-      const field = (label: string) => Number(new RegExp(`${label}: ([\\d.]+)`).exec(report)?.[1] ?? NaN);
-      peakRssKiB = field("Maximum resident set size \\(kbytes\\)");
-      cpuSeconds = field("User time \\(seconds\\)") + field("System time \\(seconds\\)");
-    } catch {
-      peakRssKiB = NaN;
-    }
-  }
-  return { code, signal, stdout: Buffer.concat(stdout).toString("utf8"), stderr, cpuSeconds, peakRssKiB };
-}
+/** `node ...args` in a child process, under GNU time when there is one (bench/process.ts). */
+const runNode = (args: string[], timeFile: string): Promise<ChildRun> =>
+  runChild(args, { cwd: root, timeFile, stderrTail: 20_000, children });
 
 /** The last non-empty line of some output, for a one-line reason. */
 const lastLine = (text: string) =>
@@ -312,7 +244,7 @@ async function timeDpdesk(file: string, scratch: string): Promise<DpdeskOutcome>
   for (let run = 0; run < timedRuns; run += 1) {
     process.stderr.write(`  dpdesk run ${run + 1}/${timedRuns}... `);
     const sample = await sampled(
-      () => runChild([dpdeskBin, "impact", file, "--json"], join(scratch, "time.txt")),
+      () => runNode([dpdeskBin, "impact", file, "--json"], join(scratch, "time.txt")),
       (child) => child.cpuSeconds,
     );
     const result = sample.result;
@@ -365,7 +297,7 @@ async function timeDpdesk(file: string, scratch: string): Promise<DpdeskOutcome>
 async function nodeStartupSeconds(scratch: string): Promise<number> {
   const times: number[] = [];
   for (let run = 0; run < 5; run += 1)
-    times.push((await sampled(() => runChild(["-e", ""], join(scratch, "time.txt")))).seconds);
+    times.push((await sampled(() => runNode(["-e", ""], join(scratch, "time.txt")))).seconds);
   return median(times);
 }
 

@@ -38,8 +38,8 @@
  * whose searchPath nothing sets); a search path put in the URL (?options=-c search_path=…) would reach the
  * connections, but the migrator is then told no schema and looks for its own tables in every schema.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { createServer } from "node:net";
 import os from "node:os";
@@ -48,7 +48,8 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { machineTicks } from "./machine.js";
+import { machineTicks, peakRssKiB, postgresTicks, processTicks } from "./machine.js";
+import { runChild, useGnuTime, type ChildRun } from "./process.js";
 import { generateMembers, jurisdictions, type GroundTruth } from "./impact-data.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -226,126 +227,8 @@ function differences(got: Counts, truth: GroundTruth): string[] {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// CPU and memory of processes, from /proc (Linux; NaN elsewhere).
-
-/** utime + stime (+ cutime + cstime with `children`) of a process, in seconds. */
-function processCpuSeconds(pid: number, withChildren = false): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // After the command name (in parentheses, which may hold spaces): state is field 3, utime field 14.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const at = (field: number) => Number(fields[field - 3]);
-    const ticks = at(14) + at(15) + (withChildren ? at(16) + at(17) : 0);
-    return ticks / clockTicks;
-  } catch {
-    return NaN;
-  }
-}
-
-/** The CPU every `postgres` process has used so far (the postmaster's cutime holds the backends that ended). */
-function postgresCpuSeconds(): number {
-  let total = 0;
-  try {
-    for (const entry of readdirSync("/proc")) {
-      if (!/^\d+$/.test(entry)) continue;
-      let comm: string;
-      try {
-        comm = readFileSync(`/proc/${entry}/comm`, "utf8").trim();
-      } catch {
-        continue; // ended
-      }
-      if (comm !== "postgres") continue;
-      const seconds = processCpuSeconds(Number(entry), true);
-      if (Number.isFinite(seconds)) total += seconds;
-    }
-  } catch {
-    return NaN;
-  }
-  return total;
-}
-
-/** The peak resident set of a process so far (VmHWM), in KiB. */
-function peakRssKiB(pid: number): number {
-  try {
-    return Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN);
-  } catch {
-    return NaN;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// The CLI as a child process, under GNU time when there is one.
-
-const gnuTime = "/usr/bin/time";
-const useGnuTime = (() => {
-  if (!existsSync(gnuTime)) return false;
-  try {
-    // GNU time understands -v; BusyBox and BSD time may not.
-    const result = spawnSync(gnuTime, ["-v", "true"], { stdio: ["ignore", "ignore", "pipe"] });
-    return result.status === 0 && result.stderr.toString("utf8").includes("Maximum resident set size");
-  } catch {
-    return false;
-  }
-})();
-
-interface ChildRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  /** User and system CPU of the child (from GNU time, else NaN). */
-  cpuSeconds: number;
-  peakRssKiB: number;
-}
-
-async function runChild(nodeArgs: string[], env: NodeJS.ProcessEnv, timeFile: string): Promise<ChildRun> {
-  const command = useGnuTime ? gnuTime : process.execPath;
-  const args = useGnuTime ? ["-v", "-o", timeFile, process.execPath, ...nodeArgs] : nodeArgs;
-  const child = spawn(command, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-  children.add(child);
-  const stdout: Buffer[] = [];
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString("utf8")).slice(-50_000);
-  });
-  // Without GNU time: poll the high-water mark of the resident set (a lower bound: the last poll before exit).
-  let polledKiB = NaN;
-  const poll = useGnuTime
-    ? null
-    : setInterval(() => {
-        const kib = peakRssKiB(child.pid ?? 0);
-        if (Number.isFinite(kib)) polledKiB = Number.isNaN(polledKiB) ? kib : Math.max(polledKiB, kib);
-      }, 10);
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
-    child.once("error", reject);
-    child.once("close", (exitCode, exitSignal) => {
-      resolve([exitCode, exitSignal]);
-    });
-  });
-  children.delete(child);
-  if (poll !== null) clearInterval(poll);
-  let peak = polledKiB;
-  let cpuSeconds = NaN;
-  if (useGnuTime) {
-    try {
-      const report = readFileSync(timeFile, "utf8");
-      const field = (label: string) => Number(new RegExp(`${label}: ([\\d.]+)`).exec(report)?.[1] ?? NaN);
-      peak = field("Maximum resident set size \\(kbytes\\)");
-      cpuSeconds = field("User time \\(seconds\\)") + field("System time \\(seconds\\)");
-    } catch {
-      peak = NaN;
-    }
-  }
-  return {
-    code,
-    signal,
-    stdout: Buffer.concat(stdout).toString("utf8"),
-    stderr,
-    cpuSeconds,
-    peakRssKiB: peak,
-  };
-}
+// The CLI as a child process, under GNU time when there is one (bench/process.ts); the server and PostgreSQL
+// from /proc (bench/machine.ts).
 
 /** A CLI run with the CPU of the CLI, the server, PostgreSQL and everyone else while it ran. */
 interface Measured {
@@ -368,14 +251,15 @@ async function measure(
   countPostgres: boolean,
 ): Promise<Measured> {
   const serverPid = server?.child.pid;
-  const serverCpu = () => (serverPid === undefined ? 0 : processCpuSeconds(serverPid));
-  const pgCpu = () => (countPostgres ? postgresCpuSeconds() : 0);
+  const serverCpu = () => (serverPid === undefined ? 0 : processTicks(serverPid) / clockTicks);
+  // With the postmaster's children: the backends that end during the run count too.
+  const pgCpu = () => (countPostgres ? postgresTicks(true) / clockTicks : 0);
   const machineBefore = machineTicks();
   const ownBefore = process.cpuUsage();
   const serverBefore = serverCpu();
   const pgBefore = pgCpu();
   const started = performance.now();
-  const child = await runChild(nodeArgs, env, timeFile);
+  const child = await runChild(nodeArgs, { cwd: root, env, timeFile, stderrTail: 50_000, children });
   const seconds = (performance.now() - started) / 1000;
   const serverUsed = serverCpu() - serverBefore;
   const pgUsed = pgCpu() - pgBefore;
