@@ -258,7 +258,8 @@ interface HeaderRule {
 // "Member number" before "card number", and "Employer name" and "Branch name" before "name".
 const headerRules: readonly HeaderRule[] = [
   {
-    pattern: /\b(pass ?words?|passwd|pwd|pass ?codes?|pins?|secrets?|password hash)\b/,
+    pattern:
+      /\b(pass ?words?|passwd|pwd|pass ?codes?|pins?|secrets?|password hash|(api|access|auth|refresh|session|bearer) ?(tokens?|keys?)|api ?secret)\b/,
     role: "other",
     category: "credentials",
     what: "credentials",
@@ -266,7 +267,7 @@ const headerRules: readonly HeaderRule[] = [
   },
   {
     pattern:
-      /\b(ip|ip ?address(es)?|ipv[46]|user ?names?|logins?|log ?in|screen ?names?|user ?id|device ?id|cookies?)\b/,
+      /\b(ip|ip ?address(es)?|ipv[46]|user ?names?|logins?|log ?in|screen ?names?|user ?id|device ?id|cookies?|twitter|instagram|facebook|linked ?in|tiktok|social ?media|ga ?client ?id|mac ?address|imei|advertising ?id|user ?agent)\b/,
     role: "other",
     category: "online_identifiers",
     what: "an online identifier",
@@ -344,6 +345,20 @@ const headerRules: readonly HeaderRule[] = [
     category: "financial",
     what: "a bank account",
     expects: ["account_number", "iban"],
+  },
+  {
+    pattern: /\b(credit ?(limit|score|rating|history)|balance|arrears|debts?|loans?|mortgages?|overdraft)\b/,
+    role: "other",
+    category: "financial",
+    what: "financial standing",
+    expects: [],
+  },
+  {
+    pattern: /\bright ?to ?work\b|\b(visa|immigration ?status|residence ?permit|brp)\b/,
+    role: "other",
+    category: "government_id",
+    what: "a right-to-work or immigration document",
+    expects: [],
   },
   {
     pattern: /\b(salary|salaries|wages?|income|pay|earnings|pay ?band|pay ?grade)\b/,
@@ -479,10 +494,18 @@ const headerRules: readonly HeaderRule[] = [
   },
   {
     pattern:
-      /\b(employer|employers|employment|job|job ?title|occupation|work ?place|company|department|grade)\b/,
+      /\b(employer|employers|employment|job|job ?title|occupation|work ?place|company|department|grade|disciplinary|grievances?|appraisals?|performance ?(rating|review)|line ?manager|contract ?(type|hours)|hire ?date|leaving ?date|termination ?(date|reason)|probation)\b/,
     role: "other",
     category: "employment",
     what: "employment",
+    expects: [],
+  },
+  {
+    // Someone else's name (classified as not the person's identity: see `someoneElse` in analyse.ts).
+    pattern: /\b(next ?of ?kin|nok|emergency ?contact)\b/,
+    role: "other",
+    category: "name",
+    what: "a next of kin or emergency contact",
     expects: [],
   },
   {
@@ -517,7 +540,7 @@ const headerRules: readonly HeaderRule[] = [
   },
   {
     pattern:
-      /\b(addr\w*|street|road|town|city|county|locality|district|house|flat|building|village|line ?\d|region|province)\b/,
+      /\b(addr\w*|street|road|town|city|county|locality|district|house|flat|building|village|line ?\d|region|province|parish|strasse|stra e|ort|wohnort|ville|localite|ciudad|localidad|citta)\b/,
     role: "address",
     category: "address",
     what: "an address",
