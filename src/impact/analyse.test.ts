@@ -454,3 +454,35 @@ describe("where someone lives, across their rows", () => {
     }
   });
 });
+
+describe("identity, as exports write it", () => {
+  it("takes the address in angle brackets, and a --key with spaces or left empty", async () => {
+    const path = await file(
+      "ids.csv",
+      [
+        "Member,Email,Name,Postcode",
+        "QQ123456C,Gus Brown <gus@example.com>,Gus Brown,IM1 1AA",
+        "qq 12 34 56 c,gus@example.com,Gus Brown,IM1 1AA",
+        ",ann@example.org,Ann,JE2 3QA",
+        ",ANN@example.org,Ann,JE2 3QA",
+      ].join("\n"),
+    );
+    expect((await analyseFiles([path], { maxErrors: 10 })).subjects).toBe(2);
+    const byKey = await analyseFiles([path], { maxErrors: 10, key: "Member" });
+    // Gus by his member number (written two ways), Ann by her e-mail where the key is empty.
+    expect(byKey.subjects).toBe(2);
+    expect(byKey.rowsWithoutIdentity).toBe(0);
+  });
+
+  it("takes dates of birth that give ages under 18 for children's data", async () => {
+    const year = new Date().getUTCFullYear();
+    const rows = Array.from(
+      { length: 10 },
+      (_, index) => `Child ${String(index)},${String(year - 8)}-0${String(1 + (index % 9))}-15,IM1 1AA`,
+    );
+    const path = await file("youth-club.csv", ["Name,Date of birth,Postcode", ...rows].join("\n"));
+    const result = await analyseFiles([path], { maxErrors: 10 });
+    expect(result.columns.find((column) => column.name === "Date of birth")?.category).toBe("children");
+    expect(result.categories.children).toBe(10);
+  });
+});

@@ -99,6 +99,8 @@ export class ImpactInputError extends Error {
 }
 
 const SAMPLE_ROWS = 2_000;
+/** The year ages are read in (children's dates of birth), as of when the analysis runs. */
+const thisYear = new Date().getUTCFullYear();
 const MAX_FIELD_BYTES = 1 << 20;
 const CHUNK = 4 * 1024 * 1024;
 const encoder = new TextEncoder();
@@ -259,6 +261,7 @@ function classify(
     const found = classifyColumn(
       column,
       head.sample.map((row) => fieldText(row, index)).filter((value) => value.trim() !== ""),
+      { childrenAsOfYear: thisYear },
     );
     // Someone else's details (next of kin, an emergency contact) are data about the person, not who they are.
     return someoneElse.test(column) && found.role !== "other"

@@ -55,6 +55,11 @@ export interface ClassifyOptions {
    * date column is a date of birth only when its header says so (no clock is read here).
    */
   asOfYear?: number;
+  /**
+   * The year to read ages in for a column whose header says it holds dates of birth: when most give ages under
+   * 18, the column is children's data (their dates of birth). Header-led only: dates alone say too little.
+   */
+  childrenAsOfYear?: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -608,6 +613,18 @@ function distinctExamples(values: readonly string[]): string[] {
   return examples;
 }
 
+/** Whether most of the sampled dates give an age under 18 in `asOfYear`. */
+function areChildrensBirthDates(values: readonly string[], asOfYear: number): boolean {
+  let children = 0;
+  for (const value of values) {
+    const date = parseDate(value);
+    if (date === null) continue;
+    const age = ageIn(date, asOfYear);
+    if (age >= 0 && age < 18) children++;
+  }
+  return values.length > 0 && children >= valuesWinShare * values.length;
+}
+
 /** Whether most of the sampled dates give an age of a living adult member in `asOfYear`. */
 function arePlausibleBirthDates(values: readonly string[], asOfYear: number | undefined): boolean {
   if (asOfYear === undefined) return false;
@@ -646,6 +663,16 @@ export function classifyColumn(
 
   const agreeing = rule === null ? null : strongestEvidence(values, rule.expects);
   if (rule !== null && agreeing !== null && agreeing.share >= valuesWinShare) {
+    const year = options.childrenAsOfYear;
+    if (rule.role === "date_of_birth" && year !== undefined && areChildrensBirthDates(values, year))
+      return {
+        role: rule.role,
+        category: "children",
+        confidence: round2(0.9 + 0.05 * agreeing.share),
+        detector: agreeing.detector,
+        examples,
+        reason: `Header "${header}" names ${rule.what}, and ${counted(agreeing)} giving ages under 18 in ${String(year)}: children's data.`,
+      };
     return {
       role: rule.role,
       category: rule.category,

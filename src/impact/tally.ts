@@ -240,7 +240,13 @@ export class Tally {
    * Appends a field to the key being built: trimmed, case-folded (`fold` 1 lower, 2 upper), without spaces
    * when `squeeze`. ASCII is folded byte by byte; other text goes through toLowerCase/toUpperCase.
    */
-  private appendField(row: CsvRow, index: number, fold: 0 | 1 | 2, squeeze: boolean): boolean {
+  private appendField(
+    row: CsvRow,
+    index: number,
+    fold: 0 | 1 | 2,
+    squeeze: boolean,
+    angled = false,
+  ): boolean {
     if (index < 0 || index >= row.count) return false;
     let start = row.starts[index] ?? 0;
     let end = row.ends[index] ?? 0;
@@ -248,6 +254,15 @@ export class Tally {
     while (start < end && (bytes[start] === 0x20 || bytes[start] === 0x09)) start++;
     while (end > start && (bytes[end - 1] === 0x20 || bytes[end - 1] === 0x09)) end--;
     if (start === end) return false;
+    // An address written with its owner's name ("Gus Brown <gus@example.com>"): the part in angle brackets.
+    if (angled && bytes[end - 1] === 0x3e) {
+      let open = end - 2;
+      while (open > start && bytes[open] !== 0x3c) open--;
+      if (bytes[open] === 0x3c && end - 1 > open + 1) {
+        start = open + 1;
+        end--;
+      }
+    }
     if (row.escaped[index] === 0) {
       // ASCII, folded byte by byte in one pass; anything else goes the slow way below.
       this.room(end - start);
@@ -274,6 +289,8 @@ export class Tally {
     }
     // Composed (NFC): "Zoë" typed on a Mac (e + combining diaeresis) is the same "Zoë".
     let text = fieldText(row, index).trim().normalize("NFC");
+    const bracket = angled && text.endsWith(">") ? text.lastIndexOf("<") : -1;
+    if (bracket >= 0 && bracket < text.length - 2) text = text.slice(bracket + 1, -1).trim();
     text = fold === 1 ? text.toLowerCase() : fold === 2 ? text.toUpperCase() : text;
     if (squeeze) text = text.replace(/\s+/g, "");
     const encoded = encoder.encode(text);
@@ -342,12 +359,16 @@ export class Tally {
         message: `${String(row.count)} fields where the header has ${String(plan.width)}`,
       });
     this.length = 0;
-    let identified: boolean;
-    if (plan.key >= 0)
-      identified = this.appendField(row, plan.key, 1, false); // E001 and e001 are one person
-    else {
+    // The --key column ("k"; E001, e001 and "e 001" are one person), else the e-mail address ("e").
+    let identified = false;
+    if (plan.key >= 0) {
+      this.appendByte(0x6b);
+      identified = this.appendField(row, plan.key, 1, true);
+      if (!identified) this.length = 0; // an empty key: told apart as if there were no --key
+    }
+    if (!identified) {
       this.appendByte(0x65); // "e"
-      identified = this.appendField(row, firstFilled(row, plan.emails), 1, false);
+      identified = this.appendField(row, firstFilled(row, plan.emails), 1, false, true);
       if (!identified) {
         // No e-mail (a few rows): name + date of birth + postcode, written the same way whatever the layout.
         const key = fallbackKey(row, plan);
