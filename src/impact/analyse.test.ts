@@ -486,3 +486,17 @@ describe("identity, as exports write it", () => {
     expect(result.categories.children).toBe(10);
   });
 });
+
+describe("files that are not quite what they say", () => {
+  it("reads a large export with a stray NUL byte, and refuses a PDF by name", async () => {
+    const rows = Array.from(
+      { length: 3_000 },
+      (_, index) => `P${String(index)}\tp${String(index)}@example.org\tIM1 1AA`,
+    );
+    rows[5] = "P5\tp5@example.org\tIM1 1AA\u0000";
+    const path = await file("stray-nul.tsv", ["Name\tEmail\tPostcode", ...rows].join("\n"));
+    expect((await analyseFiles([path], { maxErrors: 10 })).subjects).toBe(3_000);
+    const pdf = await file("report.pdf.csv", "%PDF-1.4\nName,Email\nAnn,ann@example.org\n");
+    await expect(analyseFiles([pdf], { maxErrors: 10 })).rejects.toThrow(/a PDF document, not a table/);
+  });
+});

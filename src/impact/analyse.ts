@@ -186,7 +186,12 @@ async function gunzippedHead(path: string): Promise<Uint8Array> {
 }
 
 function textKind(head: Uint8Array, path: string): "csv" | "jsonl" {
-  if (head.includes(0)) throw new ImpactInputError(`${path}: not a text file (it holds NUL bytes)`);
+  if (head[0] === 0x25 && head[1] === 0x50 && head[2] === 0x44 && head[3] === 0x46)
+    throw new ImpactInputError(`${path}: a PDF document, not a table: export the data as CSV or XLSX`);
+  // A binary file is full of NUL bytes; a stray one in a text export is not a reason to refuse it.
+  let nuls = 0;
+  for (const byte of head) if (byte === 0) nuls++;
+  if (nuls > head.length / 1000) throw new ImpactInputError(`${path}: not a text file (it holds NUL bytes)`);
   let at = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   while (at < head.length && (head[at] === 0x20 || head[at] === 0x0a || head[at] === 0x0d)) at++;
   if (head[at] === 0x5b)
