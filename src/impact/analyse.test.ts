@@ -388,6 +388,22 @@ describe("an unclosed quote in the middle of a file", () => {
     expect(result.problems.map((problem) => problem.line)).toEqual([2]);
     expect(result.problems[0]?.message).toContain("not closed on its line");
   });
+
+  it("leaves a well-formed field of several lines alone, commas and all", async () => {
+    const path = await file(
+      "multiline.csv",
+      [
+        "Name,Email,Street,Postcode",
+        'Ann,ann@example.org,"1 Athol St,',
+        'Flat 2, Rear, Douglas",IM1 1AA',
+        "Bob,bob@example.org,2 High St,JE2 3QA",
+      ].join("\n"),
+    );
+    const result = await analyseFiles([path], { maxErrors: 10 });
+    expect(result.subjects).toBe(2);
+    expect(result.subjectsByJurisdiction).toMatchObject({ IM: 1, JE: 1, unknown: 0 });
+    expect(result.problems).toEqual([]);
+  });
 });
 
 describe("more of what real exports hold", () => {
@@ -498,5 +514,51 @@ describe("files that are not quite what they say", () => {
     expect((await analyseFiles([path], { maxErrors: 10 })).subjects).toBe(3_000);
     const pdf = await file("report.pdf.csv", "%PDF-1.4\nName,Email\nAnn,ann@example.org\n");
     await expect(analyseFiles([pdf], { maxErrors: 10 })).rejects.toThrow(/a PDF document, not a table/);
+  });
+});
+
+describe("what report exports put around the data", () => {
+  it("finds the header under two title lines, and still reads a file of one column", async () => {
+    const titled = await file(
+      "report-titles.csv",
+      [
+        "Membership report",
+        "Generated 03/03/2025 by admin",
+        "Name,Email,Postcode",
+        "Ann,ann@example.org,IM1 1AA",
+        "Bob,bob@example.je,JE2 3QA",
+      ].join("\n"),
+    );
+    const result = await analyseFiles([titled], { maxErrors: 10 });
+    expect(result.subjectsByJurisdiction).toMatchObject({ IM: 1, JE: 1, unknown: 0 });
+    expect(result.problems.map((problem) => problem.message)).toEqual([
+      'a title ("Membership report"), not a header: the header is line 3',
+    ]);
+    const column = await file(
+      "emails.csv",
+      ["Email", ...Array.from({ length: 8 }, (_, index) => `p${String(index)}@example.org`)].join("\n"),
+    );
+    expect((await analyseFiles([column], { maxErrors: 10 })).subjects).toBe(8);
+  });
+
+  it("takes placeholder e-mails for no e-mail: people who share 'n/a' stay apart", async () => {
+    const path = await file(
+      "placeholders.csv",
+      [
+        "Name,Email,Date of birth,Postcode",
+        "Ann Kewley,n/a,1980-02-03,IM1 1AA",
+        "Bob Smith,n/a,1975-05-06,JE2 3QA",
+        "Cat Ozanne,none,1990-07-08,GY1 1AA",
+        "Dee Jones,Dee Jones <dee@example.org>,1985-09-10,SW1A 1AA",
+        "Eve Martin,mailto:eve@example.org,1992-11-12,M1 1AE",
+      ].join("\n"),
+    );
+    const result = await analyseFiles([path], { maxErrors: 10 });
+    expect(result.subjects).toBe(5);
+    expect(result.subjectsByJurisdiction).toMatchObject({ IM: 1, JE: 1, GG: 1, GB: 2 });
+    expect(result.columns.find((column) => column.name === "Email")).toMatchObject({
+      role: "email",
+      category: "contact",
+    });
   });
 });

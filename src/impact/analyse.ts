@@ -292,11 +292,8 @@ function classify(
 async function readHead(path: string, size: number): Promise<FileHead | null> {
   const handle = await open(path, "r");
   try {
-    const found: {
-      header: string[] | null;
-      done: boolean;
-      title: { line: number; text: string; header: number } | null;
-    } = { header: null, done: false, title: null };
+    const found = { done: false };
+    const finder = new HeaderFinder();
     const sample: CsvRow[] = [];
     let scanner: CsvScanner | null = null;
     let format: { delimiter: number; lineEnd: number; encoding: TextEncoding } | null = null;
@@ -322,30 +319,23 @@ async function readHead(path: string, size: number): Promise<FileHead | null> {
         maxFieldBytes: MAX_FIELD_BYTES,
         onRow: (row) => {
           if (found.done) return;
-          const fields = Array.from({ length: row.count }, (_, index) => fieldText(row, index).trim());
-          if (found.header === null) {
-            found.header = fields;
-            return;
+          for (const data of finder.push(row)) {
+            sample.push(data === row ? copyRow(row) : data);
+            if (sample.length >= SAMPLE_ROWS) found.done = true;
           }
-          if (sample.length === 0 && found.title === null && isTitleOver(found.header, fields)) {
-            found.title = { line: row.line - 1, text: found.header.join(" ").trim(), header: row.line };
-            found.header = fields;
-            return;
-          }
-          sample.push(copyRow(row));
-          if (sample.length >= SAMPLE_ROWS) found.done = true;
         },
         onProblem: () => undefined, // reported when the rows are counted
       });
       scanner.push(bytes);
     }
     if (!found.done && scanner !== null) scanner.end();
-    const header = found.header;
+    if (finder.header === null) sample.push(...finder.settle());
+    const header = finder.header;
     if (header === null || scanner === null || format === null) return null;
     const first = sample[0];
     return {
       header,
-      title: found.title,
+      title: finder.title,
       sample,
       ...format,
       dataOffset: first?.offset ?? size,
@@ -459,10 +449,44 @@ function emptyResult(key: string | undefined): ImpactResult {
 
 const someoneElse = /\b(kin|emergency|guardian|parent|spouse|partner|referee|manager|mother|father|nok)\b/i;
 
-/** Whether a first line is a title above the real header ("Members export 2025-06-01", then the columns). */
-function isTitleOver(first: readonly string[], next: readonly string[]): boolean {
-  const filled = (fields: readonly string[]) => fields.filter((field) => field !== "").length;
-  return filled(first) <= 1 && filled(next) >= 3;
+/**
+ * Finds the header under title lines ("Membership report", "Generated 03/03/2025 by admin"): lines of one
+ * filled cell are held until a wider line comes, which is the header (they were titles); a sixth such line, or
+ * the end, says the file has one column, and they are its header and first rows. `push` returns the rows to
+ * count (none while the header is being looked for).
+ */
+class HeaderFinder {
+  header: string[] | null = null;
+  /** The first title line and the header's line, when there were titles. */
+  title: { line: number; text: string; header: number } | null = null;
+  private held: { fields: string[]; row: CsvRow }[] = [];
+
+  push(row: CsvRow): CsvRow[] {
+    if (this.header !== null) return [row];
+    const fields = Array.from({ length: row.count }, (_, index) => fieldText(row, index).trim());
+    const filled = fields.filter((field) => field !== "").length;
+    if (filled <= 1 && this.held.length < 5) {
+      this.held.push({ fields, row: copyRow(row) });
+      return [];
+    }
+    const first = this.held[0];
+    if (filled > 1 || first === undefined) {
+      if (first !== undefined)
+        this.title = { line: first.row.line, text: first.fields.join(" ").trim(), header: row.line };
+      this.header = fields;
+      this.held = [];
+      return [];
+    }
+    return [...this.settle(), row];
+  }
+
+  /** At the end of the rows: lines still held are the header and rows of a one-column file. */
+  settle(): CsvRow[] {
+    const [first, ...rest] = this.held;
+    this.held = [];
+    if (first !== undefined) this.header = first.fields;
+    return rest.map((entry) => entry.row);
+  }
 }
 
 function columnName(header: readonly string[], index: number): string {
@@ -933,11 +957,30 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
     const source: AsyncIterable<Buffer> =
       format.utf16 === undefined ? (bytes as AsyncIterable<Buffer>) : transcodeToUtf8(bytes, format.utf16);
     // Set by the scanner's callbacks as the file is read.
-    const state: { header: string[] | null; plan: FilePlan | null; titleChecked: boolean } = {
-      header: null,
-      plan: null,
-      titleChecked: false,
+    const state: { header: string[] | null; plan: FilePlan | null } = { header: null, plan: null };
+    const finder = new HeaderFinder();
+    /** A row of data (the header found first: titles above it are reported, an empty one refused). */
+    const take = (row: CsvRow) => {
+      if (state.header === null) {
+        const header = finder.header ?? [];
+        if (header.every((column) => column === "") || finder.title?.text === "")
+          throw new ImpactInputError(`${path}: the first line (the header) is empty`);
+        state.header = header;
+        const title = finder.title;
+        if (title !== null)
+          addProblem({
+            file: name,
+            line: title.line,
+            message: `a title ("${title.text}"), not a header: the header is line ${String(title.header)}`,
+          });
+      }
+      if (state.plan !== null) tally.count(row, state.plan, name);
+      else {
+        sample.push(row === lastRow.row ? copyRow(row) : row);
+        if (sample.length >= SAMPLE_ROWS) startCounting();
+      }
     };
+    const lastRow: { row: CsvRow | null } = { row: null };
     const sample: CsvRow[] = [];
     let bytesRead = 0;
     let checkUtf8 = false;
@@ -979,33 +1022,8 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
             if (!isUtf8(row.bytes.subarray(low, high)))
               addProblem({ file: name, line: row.line, message: "not valid UTF-8 (read with replacements)" });
           }
-          if (state.header === null || (sample.length === 0 && state.plan === null && !state.titleChecked)) {
-            const header = Array.from({ length: row.count }, (_, index) => fieldText(row, index).trim());
-            if (state.header !== null) {
-              state.titleChecked = true;
-              if (isTitleOver(state.header, header)) {
-                addProblem({
-                  file: name,
-                  line: row.line - 1,
-                  message: `a title ("${state.header.join(" ").trim()}"), not a header: the header is line ${String(row.line)}`,
-                });
-                state.header = header;
-                scanner?.expectFields(header.length);
-                return;
-              }
-            } else {
-              state.header = header;
-              scanner?.expectFields(header.length);
-              if (header.every((column) => column === ""))
-                throw new ImpactInputError(`${path}: the first line (the header) is empty`);
-              return;
-            }
-          }
-          if (state.plan !== null) tally.count(row, state.plan, name);
-          else {
-            sample.push(copyRow(row));
-            if (sample.length >= SAMPLE_ROWS) startCounting();
-          }
+          lastRow.row = row;
+          for (const data of finder.push(row)) take(data);
         },
         onProblem: (problem) => {
           addProblem({ file: name, line: problem.line, message: problem.message });
@@ -1053,6 +1071,13 @@ export async function analyseFiles(paths: readonly string[], options: ImpactOpti
       checkUtf8 = text.utf8 && pending.length > 0;
       if (pending.length > 0) scanner.push(pending);
       scanner.end();
+    }
+    // A file of one column, or of a header alone: what the header finder still holds.
+    for (const data of finder.settle()) take(data);
+    if (state.header === null && finder.header !== null) {
+      if (finder.header.every((column) => column === "") || finder.title?.text === "")
+        throw new ImpactInputError(`${path}: the first line (the header) is empty`);
+      state.header = finder.header;
     }
     if (state.header === null) throw new ImpactInputError(`${path}: no rows (not even a header)`);
     if (state.plan === null) startCounting();

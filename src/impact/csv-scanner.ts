@@ -138,8 +138,6 @@ export interface CsvScannerOptions {
   maxQuotedBytes?: number;
   /** The file's text encoding (default UTF-8). */
   encoding?: TextEncoding;
-  /** The header's width, once known (see `expectFields`). */
-  expectedFields?: number;
 }
 
 /** Feeds chunks of a file's bytes through `push`, then calls `end`. */
@@ -166,35 +164,12 @@ export class CsvScanner {
   };
   private readonly options: CsvScannerOptions;
 
-  /**
-   * Whether the quoted field from `start` to its closing quote at `close` runs over a line break into a line
-   * that reads as a whole row: as many delimiters as the header has, before that line's end.
-   */
-  private runsIntoARow(bytes: Uint8Array, start: number, close: number, nl: number): boolean {
-    const expected = this.options.expectedFields ?? 0;
-    if (expected < 3) return false;
-    const delimiter = this.options.delimiter;
-    let at = bytes.indexOf(nl, start);
-    if (at < 0 || at >= close) return false;
-    let delimiters = 0;
-    for (at++; at < bytes.length && bytes[at] !== nl; at++) if (bytes[at] === delimiter) delimiters++;
-    return delimiters >= expected - 1;
-  }
-
   constructor(options: CsvScannerOptions) {
     this.options = options;
     this.base = options.startOffset ?? 0;
     this.line = options.startLine ?? 1;
     this.first = options.atFileStart ?? true;
     this.row.encoding = options.encoding ?? "utf-8";
-  }
-
-  /**
-   * The header's width: with it, a quote that opens a field and runs over a line break into what reads as a
-   * whole row (as many delimiters as the header has) is taken to be unclosed, not a field of several lines.
-   */
-  expectFields(count: number): void {
-    this.options.expectedFields = count;
   }
 
   /** Physical lines scanned so far (rows whose line end has been seen). */
@@ -311,12 +286,19 @@ export class CsvScanner {
             });
             literalQuoteAt = at;
             continue;
-          } else if (lines > linesBefore && this.runsIntoARow(bytes, start, scan, nl)) {
-            // "He said hi⏎Bob,bob@example.org,IM1 1AB,fine": the next line is a row, so the quote never closed.
+          } else if (
+            lines > linesBefore &&
+            scan + 1 < length &&
+            bytes[scan + 1] !== delimiter &&
+            bytes[scan + 1] !== nl &&
+            bytes[scan + 1] !== cr
+          ) {
+            // The quote that would close it runs over a line break and is followed by text: it opens a later
+            // field ("He said hi⏎Bob,…,⏎Dee,…,"quoted, fine""), so this quote was never closed.
             lines = linesBefore;
             this.rowProblems.push({
               line: this.line + lines,
-              message: `a quote opens field ${String(count + 1)} but is not closed on its line (the next line is a row of its own): read as text`,
+              message: `a quote opens field ${String(count + 1)} but is not closed on its line: read as text`,
             });
             literalQuoteAt = at;
             continue;

@@ -451,11 +451,12 @@ describe("classifyColumn", () => {
 
   it("scales the confidence with the share of values that validate", () => {
     const all = classifyColumn("Field 12", postcodes).confidence;
-    const most = classifyColumn("Field 12", [...postcodes, "n/a"]).confidence;
+    const most = classifyColumn("Field 12", [...postcodes, "Flat 3"]).confidence;
     expect(most).toBeLessThan(all);
     const headerOnly = classifyColumn("Postcode", []).confidence;
-    const partlyBacked = classifyColumn("Postcode", ["SW1A 1AA", "n/a", "unknown", "-"]).confidence;
-    const contradicted = classifyColumn("Postcode", ["n/a", "unknown"]).confidence;
+    // Placeholders ("n/a", "-") are no value at all; other text that is not a postcode speaks against it.
+    const partlyBacked = classifyColumn("Postcode", ["SW1A 1AA", "Flat 3", "Douglas", "n/a"]).confidence;
+    const contradicted = classifyColumn("Postcode", ["Flat 3", "Douglas", "-"]).confidence;
     expect(headerOnly).toBeCloseTo(0.6);
     expect(contradicted).toBeLessThan(headerOnly);
     expect(partlyBacked).toBeGreaterThan(contradicted);

@@ -69,8 +69,19 @@ export interface ClassifyOptions {
 const EMAIL =
   /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
+/** An address, also when written with its owner's name ("Gus Brown <gus@example.com>") or as a mailto: link. */
 function isEmail(value: string): boolean {
-  return value.length <= 254 && EMAIL.test(value);
+  const angled = /<([^<>]+)>$/.exec(value)?.[1] ?? value;
+  const address = angled.replace(/^mailto:/i, "");
+  return address.length <= 254 && EMAIL.test(address);
+}
+
+/** What exports put where there is no value ("n/a", "none", "-", "unknown", "NULL", "no email"): not data. */
+const placeholder =
+  /^(n\/?a|none|nil|null|unknown|not known|not given|-+|\.|x|0|tbc|no ?e-?mail|no ?address)$/i;
+
+export function isPlaceholder(value: string): boolean {
+  return placeholder.test(value.trim());
 }
 
 function isDigit(code: number): boolean {
@@ -655,7 +666,9 @@ export function classifyColumn(
   samples: readonly string[],
   options: ClassifyOptions = {},
 ): ColumnClass {
-  const values = samples.map((sample) => sample.trim()).filter((value) => value !== "");
+  const values = samples
+    .map((sample) => sample.trim())
+    .filter((value) => value !== "" && !isPlaceholder(value));
   const rule = matchHeader(header);
   const examples = distinctExamples(values);
   const counted = (evidence: Evidence): string =>

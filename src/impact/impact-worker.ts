@@ -65,7 +65,6 @@ export async function countRange(
     startOffset: task.start,
     startLine: task.startLine,
     atFileStart: false,
-    expectedFields: task.plan.width,
     onRow: (row) => {
       if (stop.at >= 0) return;
       if (row.offset >= task.end) {

@@ -300,6 +300,13 @@ export class Tally {
     return encoded.length > 0;
   }
 
+  /** Whether the key being built (after its one-letter prefix) holds an @. */
+  private keyHasAt(): boolean {
+    const scratch = this.scratch;
+    for (let at = 1; at < this.length; at++) if (scratch[at] === 0x40) return true;
+    return false;
+  }
+
   /** How strong the evidence of the last `jurisdictionOf` was: postcode 3, country 2, phone 1. */
   private foundStrength = 0;
 
@@ -369,6 +376,11 @@ export class Tally {
     if (!identified) {
       this.appendByte(0x65); // "e"
       identified = this.appendField(row, firstFilled(row, plan.emails), 1, false, true);
+      // "n/a", "none", "-": no address at all, however many people share it (an address has an @).
+      if (identified && !this.keyHasAt()) {
+        identified = false;
+        this.length = 1;
+      }
       if (!identified) {
         // No e-mail (a few rows): name + date of birth + postcode, written the same way whatever the layout.
         const key = fallbackKey(row, plan);
