@@ -562,3 +562,21 @@ describe("what report exports put around the data", () => {
     });
   });
 });
+
+describe("the islands' parishes", () => {
+  it("place people where nothing stronger does", async () => {
+    const path = await file(
+      "parishes.csv",
+      [
+        "Name,Email,Parish,Postcode",
+        "Ann,ann@example.org,Braddan,",
+        "Bob,bob@example.org,Grouville,",
+        "Cat,cat@example.org,St Peter Port,",
+        "Dee,dee@example.org,St Martin,",
+        "Eve,eve@example.org,Braddan,JE2 3QA",
+      ].join("\n"),
+    );
+    const result = await analyseFiles([path], { maxErrors: 10 });
+    expect(result.subjectsByJurisdiction).toMatchObject({ IM: 1, JE: 2, GG: 1, unknown: 1 });
+  });
+});

@@ -6,6 +6,7 @@ import {
   countryJurisdiction,
   maskValue,
   phoneJurisdiction,
+  parishJurisdiction,
   postcodeJurisdiction,
   postcodeJurisdictionOfBytes,
   type ColumnRole,
@@ -333,7 +334,7 @@ describe("classifyColumn", () => {
     ["Next of Kin", "other", "name"],
     ["Straße", "address", "address"],
     ["Ort", "address", "address"],
-    ["Parish", "address", "address"],
+    ["Parish", "parish", "address"],
     ["Voting Intention", "other", "political_opinions"],
     ["Political party", "other", "political_opinions"],
     ["Staff Number", "other", null],
@@ -409,7 +410,7 @@ describe("classifyColumn", () => {
     ["Next of Kin", "other", "name"],
     ["Straße", "address", "address"],
     ["Ort", "address", "address"],
-    ["Parish", "address", "address"],
+    ["Parish", "parish", "address"],
     ["Voting Intention", "other", "political_opinions"],
     ["Union membership", "other", "trade_union_membership"],
     ["Branch", "other", "trade_union_membership"],
@@ -618,4 +619,23 @@ describe("postcodeJurisdictionOfBytes", () => {
       { numRuns: 3_000 },
     );
   });
+});
+
+describe("parishJurisdiction", () => {
+  it.each([
+    ["Braddan", "IM"],
+    ["St. Helier", "JE"],
+    ["Saint Peter Port", "GG"],
+    ["GROUVILLE", "JE"],
+    ["Sark", "GG"],
+  ])("%s is in %s", (parish, code) => {
+    expect(parishJurisdiction(parish)).toBe(code);
+  });
+
+  it.each(["St Saviour", "St Martin", "Trinity", "Douglas", "Patrick", ""])(
+    "%s places nobody (two islands share it, or it is an ordinary word)",
+    (parish) => {
+      expect(parishJurisdiction(parish)).toBeNull();
+    },
+  );
 });

@@ -18,6 +18,7 @@ export type ColumnRole =
   | "country"
   | "phone"
   | "address"
+  | "parish"
   | "other";
 
 /** The value detectors, most specific first: on a tie in the share of samples, the earlier one wins. */
@@ -555,8 +556,16 @@ const headerRules: readonly HeaderRule[] = [
     expects: [],
   },
   {
+    // A parish of the islands ("Braddan", "Grouville", "St Peter Port"): part of the address, and where it is.
+    pattern: /\b(parish|parishes|paroisse)\b/,
+    role: "parish",
+    category: "address",
+    what: "a parish, part of an address, which places people in the island it is in",
+    expects: [],
+  },
+  {
     pattern:
-      /\b(addr\w*|street|road|town|city|county|locality|district|house|flat|building|village|line ?\d|region|province|parish|strasse|stra e|ort|wohnort|ville|localite|ciudad|localidad|citta)\b/,
+      /\b(addr\w*|street|road|town|city|county|locality|district|house|flat|building|village|line ?\d|region|province|strasse|stra e|ort|wohnort|ville|localite|ciudad|localidad|citta)\b/,
     role: "address",
     category: "address",
     what: "an address",
@@ -1290,4 +1299,69 @@ export function countryJurisdiction(raw: string): string | null {
   if (countryCache.size >= countryCacheLimit) countryCache.clear();
   countryCache.set(raw, code);
   return code;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// parishJurisdiction
+// ---------------------------------------------------------------------------------------------------------
+
+// The parishes of the Isle of Man, Jersey and Guernsey (with the Bailiwick's islands), as their governments
+// list them [U]. Names two islands share (St Saviour, St Martin, St Andrew is Guernsey's alone) and ordinary
+// words or names (Patrick, German, Michael, Vale, Forest, Trinity) are left out: a parish column holding them
+// says nothing on its own.
+const parishes: ReadonlyMap<string, "IM" | "JE" | "GG"> = new Map([
+  ...[
+    "andreas",
+    "arbory",
+    "ballaugh",
+    "braddan",
+    "bride",
+    "jurby",
+    "lezayre",
+    "lonan",
+    "malew",
+    "marown",
+    "maughold",
+    "onchan",
+    "rushen",
+    "santon",
+    "castletown",
+    "port erin",
+    "port st mary",
+    "laxey",
+  ].map((name) => [name, "IM"] as const),
+  ...[
+    "st helier",
+    "st clement",
+    "grouville",
+    "st john",
+    "st mary",
+    "st ouen",
+    "st lawrence",
+    "st brelade",
+  ].map((name) => [name, "JE"] as const),
+  ...[
+    "st peter port",
+    "st sampson",
+    "st sampsons",
+    "castel",
+    "st pierre du bois",
+    "torteval",
+    "st andrew",
+    "st andrews",
+    "sark",
+    "alderney",
+    "herm",
+  ].map((name) => [name, "GG"] as const),
+]);
+
+/** The island of a parish name ("St. Helier", "Saint Peter Port", "BRADDAN"), or null. */
+export function parishJurisdiction(raw: string): "IM" | "JE" | "GG" | null {
+  const name = raw
+    .toLowerCase()
+    .replace(/[.'’]/g, "")
+    .replace(/\bsaint\b/g, "st")
+    .replace(/[^a-z]+/g, " ")
+    .trim();
+  return parishes.get(name) ?? null;
 }

@@ -119,7 +119,8 @@ export class RecipientCollector {
     const first = text(row, plan.firstName, limits.name);
     const last = text(row, plan.lastName, limits.name);
     const split = storable(`${first} ${last}`, limits.name);
-    const address = plan.addresses
+    // The address lines, and the parish (in the islands, a line of the postal address).
+    const address = [...plan.addresses, ...plan.parishes]
       .map((index) => text(row, index, limits.addressLine))
       .filter((line) => line !== "")
       .slice(0, limits.addressLines);

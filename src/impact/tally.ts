@@ -8,6 +8,7 @@ import { dataCategories } from "../law/vocabulary.js";
 import { fieldFilled, fieldText, type CsvRow } from "./csv-scanner.js";
 import {
   countryJurisdiction,
+  parishJurisdiction,
   phoneJurisdiction,
   postcodeJurisdiction,
   postcodeJurisdictionOfBytes,
@@ -29,6 +30,8 @@ export interface FilePlan {
   postcodes: number[];
   /** Country columns, in order, the same way. */
   countries: number[];
+  /** Parish columns (the islands' parishes place people as a country does). */
+  parishes: number[];
   phones: number[];
   /** Address columns, searched for a postcode when there is no postcode column. */
   addresses: number[];
@@ -62,6 +65,7 @@ export function planColumns(
     dateOfBirth: find("date_of_birth"),
     postcodes: all("postcode"),
     countries: all("country"),
+    parishes: all("parish"),
     phones: all("phone"),
     addresses: all("address"),
     key,
@@ -332,6 +336,11 @@ export class Tally {
     for (const country of plan.countries)
       if (fieldFilled(row, country)) {
         const found = countryJurisdiction(fieldText(row, country));
+        if (found !== null) return this.found(found, COUNTRY);
+      }
+    for (const parish of plan.parishes)
+      if (fieldFilled(row, parish)) {
+        const found = parishJurisdiction(fieldText(row, parish));
         if (found !== null) return this.found(found, COUNTRY);
       }
     if (above >= PHONE) return null;
