@@ -1,5 +1,6 @@
 /** The shapes of recipient-list requests, validated by zod (field-named errors and the OpenAPI description). */
 import { z } from "zod";
+import { recipientLimits as limits } from "../impact/recipients.js";
 import { dataCategories, isCountry } from "../law/vocabulary.js";
 
 const text = (max: number) => z.string().max(max, `must be at most ${String(max)} characters`);
@@ -10,20 +11,24 @@ export const recipientInputSchema = z.object({
   key: z
     .string()
     .min(1, "required")
-    .max(2_000, "must be at most 2000 characters (longer keys are sent hashed)"),
+    .max(limits.key, `must be at most ${String(limits.key)} characters (longer keys are sent hashed)`),
   jurisdiction: z
     .string()
     .refine((code) => code === "unknown" || isCountry(code), "must be an ISO 3166-1 alpha-2 code or unknown"),
   /** What the jurisdiction rests on: a postcode 3, a country 2, a phone 1, nothing 0 (stronger evidence wins). */
   strength: z.number().int().min(0).max(3).default(0),
   categories: z.array(z.enum(dataCategories)).max(dataCategories.length),
-  name: text(500).default(""),
-  email: text(500).default(""),
-  address: z.array(text(500)).max(20, "must have at most 20 lines").default([]),
-  postcode: text(50).default(""),
-  country: text(200).default(""),
-  phone: text(100).default(""),
-  source: z.object({ file: text(1_000), line: z.number().int().min(0) }),
+  // The same limits the impact collector cuts details to, so that whatever it sends is stored.
+  name: text(limits.name).default(""),
+  email: text(limits.email).default(""),
+  address: z
+    .array(text(limits.addressLine))
+    .max(limits.addressLines, `must have at most ${String(limits.addressLines)} lines`)
+    .default([]),
+  postcode: text(limits.postcode).default(""),
+  country: text(limits.country).default(""),
+  phone: text(limits.phone).default(""),
+  source: z.object({ file: text(limits.file), line: z.number().int().min(0) }),
 });
 
 export type RecipientInput = z.infer<typeof recipientInputSchema>;

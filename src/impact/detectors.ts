@@ -81,7 +81,7 @@ function isEmail(value: string): boolean {
 const placeholder =
   /^(n\/?a|none|nil|null|unknown|not known|not given|-+|\.|x|0|tbc|no ?e-?mail|no ?address)$/i;
 
-export function isPlaceholder(value: string): boolean {
+function isPlaceholder(value: string): boolean {
   return placeholder.test(value.trim());
 }
 

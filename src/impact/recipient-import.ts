@@ -12,7 +12,6 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { basename } from "node:path";
-import { namedId } from "../platform/ids.js";
 import { analyseFiles, type ImpactOptions, type ImpactResult } from "./analyse.js";
 import { RecipientCollector, type Recipient } from "./recipients.js";
 
@@ -47,6 +46,18 @@ export interface RecipientImport<Completion> {
   completion: Completion;
 }
 
+/**
+ * A UUID named by its parts (the SHA-256 of them, in RFC 9562's custom version 8 layout): the same files and
+ * key always name the same import, as resuming needs.
+ */
+function namedId(...parts: readonly string[]): string {
+  const bytes = createHash("sha256").update(parts.join("\u0000")).digest().subarray(0, 16);
+  bytes[6] = 0x80 | ((bytes[6] ?? 0) & 0x0f);
+  bytes[8] = 0x80 | ((bytes[8] ?? 0) & 0x3f);
+  const hex = bytes.toString("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 async function sourceOf(path: string, name: string, rows: number): Promise<ImportSource> {
   const hash = createHash("sha256");
   let bytes = 0;
@@ -64,11 +75,10 @@ export async function importRecipients<Completion>(
   options: Omit<ImpactOptions, "recipients"> & {
     breachId: string;
     batchSize?: number;
-    onBatch?: (batch: number, skipped: boolean) => void;
   },
   store: RecipientStore<Completion>,
 ): Promise<RecipientImport<Completion>> {
-  const { breachId, batchSize, onBatch, ...analysis } = options;
+  const { breachId, batchSize, ...analysis } = options;
   const names = analysis.names;
   // Refused input stores nothing: it is found by the analysis alone, before the import starts.
   const analysed = await analyseFiles(paths, analysis);
@@ -110,7 +120,6 @@ export async function importRecipients<Completion>(
       flight.current = store.store(importId, batch, recipients).catch((error: unknown) => {
         flight.failure = { error };
       });
-    onBatch?.(batch, skip);
   };
   const result = await analyseFiles(paths, {
     ...analysis,

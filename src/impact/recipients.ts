@@ -106,8 +106,6 @@ const text = (row: CsvRow, index: number, max: number) =>
 export class RecipientCollector {
   private pending = new Map<string, Recipient>();
   private readonly ready: Recipient[][] = [];
-  /** People collected so far (a person met in two batches counts twice). */
-  collected = 0;
 
   constructor(readonly batchSize = 2_000) {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error("a batch holds at least one person");
@@ -143,7 +141,6 @@ export class RecipientCollector {
       return;
     }
     this.pending.set(recipient.key, recipient);
-    this.collected++;
     if (this.pending.size >= this.batchSize) {
       this.ready.push([...this.pending.values()]);
       this.pending = new Map();

@@ -55,15 +55,3 @@ export function newSecret(bytes = 32): string {
 export function sha256Hex(data: string | Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
 }
-
-/**
- * A UUID named by its parts (the SHA-256 of them, in RFC 9562's custom version 8 layout): the same parts
- * always give the same id, as an import of the same files must, to be resumed.
- */
-export function namedId(...parts: readonly string[]): string {
-  const bytes = createHash("sha256").update(parts.join("\u0000")).digest().subarray(0, 16);
-  bytes[6] = 0x80 | ((bytes[6] ?? 0) & 0x0f);
-  bytes[8] = 0x80 | ((bytes[8] ?? 0) & 0x3f);
-  const hex = bytes.toString("hex");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
