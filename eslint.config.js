@@ -1,5 +1,5 @@
 // Lint: typescript-eslint with type information. The room rules keep src/law pure: it imports no other room
-// of the project and no Node module (no I/O), and reads no clock.
+// of the project and no Node module (no I/O), and reads no clock; src/documents imports only law's types.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
@@ -74,6 +74,31 @@ export default tseslint.config(
         {
           selector: "MemberExpression[object.name='process']",
           message: "src/law does not read the process environment.",
+        },
+      ],
+    },
+  },
+  {
+    // ARCHITECTURE.md: documents is pure rendering (data in, bytes out) and imports only the law room's types.
+    files: ["src/documents/**/*.ts"],
+    ignores: ["src/documents/**/*.test.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: otherRooms
+                .filter((room) => room !== "documents")
+                .flatMap((room) => [`**/${room}`, `**/${room}/**`]),
+              message: "src/documents renders data it is given: it may not import another room of the project.",
+            },
+            {
+              group: ["**/law", "**/law/**"],
+              allowTypeImports: true,
+              message: "src/documents may import only the law room's types.",
+            },
+          ],
         },
       ],
     },

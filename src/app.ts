@@ -10,6 +10,14 @@ import type { EntityStateSource } from "./platform/audit/verify-audit-chain.js";
 import { registerBreachRoutes } from "./breaches/breach-routes.js";
 import { createRecipientService, type RecipientService } from "./breaches/recipient-service.js";
 import { registerRecipientRoutes } from "./breaches/recipient-routes.js";
+import { createNoticeService, type NoticeService } from "./breaches/notice-service.js";
+import { registerNoticeRoutes } from "./breaches/notice-routes.js";
+import { createLetterService, letterEmailKind, type LetterService } from "./breaches/letter-service.js";
+import { registerLetterRoutes } from "./breaches/letter-routes.js";
+import { createTemplateService, type TemplateService } from "./organisations/template-service.js";
+import { registerTemplateRoutes } from "./organisations/template-routes.js";
+import { createMailer, type Mailer } from "./platform/mail/mailer.js";
+import { createOutboxWorker, type OutboxWorker } from "./platform/outbox/outbox.js";
 import type { DataKey } from "./platform/crypto/data-key.js";
 import {
   createOrganisationService,
@@ -37,17 +45,31 @@ export interface Services {
   organisations: OrganisationService;
   breaches: BreachService;
   recipients: RecipientService;
+  notices: NoticeService;
+  templates: TemplateService;
+  letters: LetterService;
+  /** Sends what the outbox holds (letters by e-mail); `buildApp` starts it, `App.close` stops it. */
+  outbox: OutboxWorker;
+  mailer: Mailer | null;
 }
 
 export interface ServiceOptions {
   clock?: Clock;
   /** Seals recipient lists; without it (commands that never touch them) they cannot be imported or read. */
   dataKey?: DataKey;
+  /** Letters by e-mail: without `smtpUrl`, letters can be written but not sent. */
+  mail?: { smtpUrl?: string; from: string };
+  outbox?: {
+    leaseMs?: number;
+    pollMs?: number;
+    backoffMs?: { first: number; max: number };
+    maxAttempts?: number;
+  };
 }
 
 export async function openServices(
   location: DatabaseLocation,
-  { clock = systemClock, dataKey }: ServiceOptions = {},
+  { clock = systemClock, dataKey, mail, outbox: outboxOptions }: ServiceOptions = {},
 ): Promise<Services> {
   const database = await openDatabase(location);
   try {
@@ -56,12 +78,38 @@ export async function openServices(
     await database.close();
     throw error;
   }
-  const breaches = createBreachService({ db: database.db, clock });
+  const db = database.db;
+  const breaches = createBreachService({ db, clock });
+  const recipients = createRecipientService({ db, clock, dataKey, breaches });
+  const templates = createTemplateService({ db, clock });
+  const mailer = mail?.smtpUrl === undefined ? null : createMailer(mail.smtpUrl);
+  let outbox: OutboxWorker | null = null;
+  const letters = createLetterService({
+    db,
+    clock,
+    breaches,
+    recipients,
+    templates,
+    mailFrom: mail?.from ?? "dpdesk@localhost",
+    canSend: mailer !== null,
+    wakeOutbox: () => outbox?.wake(),
+  });
+  outbox = createOutboxWorker({
+    db,
+    clock,
+    handlers: { [letterEmailKind]: letters.emailHandler(mailer) },
+    ...outboxOptions,
+  });
   return {
     database,
-    organisations: createOrganisationService({ db: database.db, clock }),
+    organisations: createOrganisationService({ db, clock }),
     breaches,
-    recipients: createRecipientService({ db: database.db, clock, dataKey, breaches }),
+    recipients,
+    notices: createNoticeService({ db, clock, breaches }),
+    templates,
+    letters,
+    outbox,
+    mailer,
   };
 }
 
@@ -70,6 +118,8 @@ export interface AppOptions {
   maxUploadBytes: number;
   secureCookies: boolean;
   clock?: Clock;
+  /** Start the outbox (e-mail sending) with the server; default true. */
+  sendMail?: boolean;
 }
 
 export interface App {
@@ -97,13 +147,19 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   });
   registerBreachRoutes(server, services.breaches, clock);
   registerRecipientRoutes(server, services.recipients, { maxUploadBytes: options.maxUploadBytes });
+  registerNoticeRoutes(server, services.notices);
+  registerLetterRoutes(server, services.letters);
+  registerTemplateRoutes(server, services.templates);
   await server.ready();
+  if (options.sendMail !== false) services.outbox.start();
   return {
     server,
     services,
     setup,
     async close() {
       await server.close();
+      await services.outbox.stop();
+      services.mailer?.close();
       await services.database.close();
     },
   };

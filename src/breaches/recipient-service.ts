@@ -509,42 +509,63 @@ export function createRecipientService({ db, clock, dataKey: givenKey, breaches 
       requirePermission(principal, "personal_data");
       const query = validateInput(recipientListQuerySchema, queryInput, undefined, "(query)");
       await breachExists(db, principal.orgId, breachId);
-      let select = db
-        .selectFrom("recipients")
-        .select(["person_hash", "jurisdiction", "categories", "contact_rank", "key_id", "nonce", "sealed"])
-        .where("org_id", "=", principal.orgId)
-        .where("breach_id", "=", breachId);
-      if (query.jurisdiction !== undefined) select = select.where("jurisdiction", "=", query.jurisdiction);
-      if (query.after !== undefined)
-        select = select.where("person_hash", ">", Buffer.from(query.after, "hex"));
-      const rows = await select
-        .orderBy("person_hash")
-        .limit(query.limit + 1)
-        .execute();
-      const page = rows.slice(0, query.limit);
-      return {
-        recipients: page.map((row) => {
-          const hash = Buffer.from(row.person_hash).toString("hex");
-          let opened: string;
-          try {
-            opened = key().open(
-              { keyId: row.key_id, nonce: row.nonce, sealed: row.sealed },
-              placeOf(principal.orgId, breachId, hash),
-            );
-          } catch (error) {
-            if (error instanceof DataKeyError) throw new Misconfigured(error.message);
-            throw error;
-          }
-          const details = JSON.parse(opened) as RecipientDetails;
-          return { id: hash, jurisdiction: row.jurisdiction, categories: row.categories, ...details };
-        }),
-        next:
-          rows.length > query.limit
-            ? Buffer.from(page[page.length - 1]?.person_hash ?? []).toString("hex")
-            : null,
-      };
+      return readPage(principal.orgId, breachId, query);
     },
+
+    /**
+     * A page of the list, opened, for the letters (which check the caller's permission themselves, or run as
+     * the outbox on the organisation's behalf). `ids` picks people by their hex hash instead of paging.
+     */
+    readPage,
   };
+
+  async function readPage(
+    orgId: string,
+    breachId: string,
+    query: { jurisdiction?: string; after?: string; limit: number; ids?: readonly string[] },
+  ) {
+    let select = db
+      .selectFrom("recipients")
+      .select(["person_hash", "jurisdiction", "categories", "contact_rank", "key_id", "nonce", "sealed"])
+      .where("org_id", "=", orgId)
+      .where("breach_id", "=", breachId);
+    if (query.jurisdiction !== undefined) select = select.where("jurisdiction", "=", query.jurisdiction);
+    if (query.after !== undefined) select = select.where("person_hash", ">", Buffer.from(query.after, "hex"));
+    if (query.ids !== undefined) {
+      if (query.ids.length === 0) return { recipients: [], next: null };
+      select = select.where(
+        "person_hash",
+        "in",
+        query.ids.map((id) => Buffer.from(id, "hex")),
+      );
+    }
+    const rows = await select
+      .orderBy("person_hash")
+      .limit(query.limit + 1)
+      .execute();
+    const page = rows.slice(0, query.limit);
+    return {
+      recipients: page.map((row) => {
+        const hash = Buffer.from(row.person_hash).toString("hex");
+        let opened: string;
+        try {
+          opened = key().open(
+            { keyId: row.key_id, nonce: row.nonce, sealed: row.sealed },
+            placeOf(orgId, breachId, hash),
+          );
+        } catch (error) {
+          if (error instanceof DataKeyError) throw new Misconfigured(error.message);
+          throw error;
+        }
+        const details = JSON.parse(opened) as RecipientDetails;
+        return { id: hash, jurisdiction: row.jurisdiction, categories: row.categories, ...details };
+      }),
+      next:
+        rows.length > query.limit
+          ? Buffer.from(page[page.length - 1]?.person_hash ?? []).toString("hex")
+          : null,
+    };
+  }
 }
 
 export type RecipientService = ReturnType<typeof createRecipientService>;

@@ -4,6 +4,7 @@ import { exitCodes, InputError } from "./input-error.js";
 import { readJsonInput } from "./read-input.js";
 import { registerImpactCommand } from "./impact-command.js";
 import { registerRecipientsCommand } from "./recipients-command.js";
+import { registerNoticeCommand } from "./notice-command.js";
 import { registerServerCommands } from "./server-commands.js";
 
 export interface CliIo {
@@ -126,6 +127,7 @@ function buildProgram(io: CliIo): Command {
 
   registerImpactCommand(program, io, io.stderrIsTerminal === true);
   registerRecipientsCommand(program, io);
+  registerNoticeCommand(program, io);
   registerServerCommands(program, io, process.env);
   return program;
 }

@@ -58,7 +58,11 @@ export function registerServerCommands(program: Command, io: CliIo, env: NodeJS.
       const cfg = await config(env);
       const dataKey = await loadKey(cfg);
       const { openServices, buildApp } = await loadApp();
-      const services = await openServices(location(cfg), { dataKey });
+      const services = await openServices(location(cfg), {
+        dataKey,
+        mail: cfg.mail,
+        outbox: { leaseMs: cfg.outboxLeaseMs },
+      });
       const foreign = await services.recipients.foreignSealingKeys();
       if (foreign.length > 0) {
         await services.database.close();
@@ -72,7 +76,9 @@ export function registerServerCommands(program: Command, io: CliIo, env: NodeJS.
         secureCookies: cfg.secureCookies,
       });
       await app.server.listen({ host: cfg.host, port: cfg.port });
-      io.stderr(`dpdesk ${cfg.publicUrl} — ${describeDatabase(cfg)}; API docs at ${cfg.publicUrl}/docs\n`);
+      io.stderr(
+        `dpdesk ${cfg.publicUrl} — ${describeDatabase(cfg)}; API docs at ${cfg.publicUrl}/docs; letters by e-mail ${cfg.mail.smtpUrl === undefined ? "off (set SMTP_URL)" : `through ${new URL(cfg.mail.smtpUrl).host}`}\n`,
+      );
       if (!(await services.organisations.hasAnyOrganisation()))
         io.stderr(
           `No organisation yet. Set one up (this link works once, until the server restarts):\n  ${cfg.publicUrl}/setup#token=${app.setup.token}\nor from the shell: dpdesk org create --name NAME --owner-email EMAIL\n`,

@@ -59,6 +59,44 @@ function uniqueList<T extends z.ZodType>(item: T) {
     .refine((list) => new Set(list).size === list.length, { message: "must not repeat a value" });
 }
 
+const statement = (description: string) =>
+  z.string().trim().min(1, "must not be empty").max(20_000).optional().meta({ description });
+
+/**
+ * What the organisation has done and will say: the facts the notices and letters need beyond the breach itself
+ * (GDPR Art 33(3)(b)–(d) and the regulators' forms). Every field is optional; a notice names what is missing.
+ */
+export const responseSchema = z
+  .strictObject({
+    contact: z
+      .strictObject({
+        name: z.string().trim().min(1, "must not be empty").max(500),
+        role: z.string().trim().min(1, "must not be empty").max(500).optional(),
+        email: z.email("must be an e-mail address").max(320).optional(),
+        phone: z.string().trim().min(1, "must not be empty").max(100).optional(),
+        address: z.string().trim().min(1, "must not be empty").max(2_000).optional(),
+      })
+      .optional()
+      .meta({
+        description: "The data protection officer or other contact point for the regulator and people",
+      }),
+    peopleConcerned: statement("Who the affected people are, e.g. 'members and former members'"),
+    consequences: statement("The likely consequences of the breach for the people affected"),
+    measuresTaken: statement("What has been done to deal with the breach and limit its effects"),
+    measuresProposed: statement("What will be done next"),
+    adviceToPeople: statement("What the people affected can do to protect themselves"),
+    othersInformed: statement("Who else has been told: other regulators, the police, banks, the people"),
+    discovery: statement("How the organisation found out about the breach"),
+    containment: statement("How the breach was contained"),
+    investigation: statement("How the breach is being investigated"),
+    prevention: statement("What is being done to stop it happening again, and by when"),
+    delayReason: statement("Why the report is later than the deadline"),
+    stillToCome: statement("What is not yet known, and when it will be given to the regulator"),
+    otherInformation: statement("Anything else that may help the regulator"),
+  })
+  .meta({ title: "Response", description: "What the organisation has done and will say about the breach" });
+export type BreachResponse = z.output<typeof responseSchema>;
+
 export const incidentSchema = z
   .strictObject({
     title: z
@@ -135,6 +173,7 @@ export const incidentSchema = z
         disproportionateEffort: z.boolean().default(false),
       })
       .default({ highRiskNoLongerLikely: false, disproportionateEffort: false }),
+    response: responseSchema.optional(),
   })
   .superRefine((incident, ctx) => {
     for (const problem of findInconsistencies(incident))

@@ -35,6 +35,20 @@ const envSchema = z.object({
     .default("auto"),
   DPDESK_DATA_KEY: z.string().min(1).optional(),
   DPDESK_KEY_FILE: z.string().min(1).optional(),
+  SMTP_URL: z
+    .string()
+    .regex(
+      /^smtps?:\/\/[^\s]+$/,
+      "must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.org:587",
+    )
+    .optional(),
+  DPDESK_MAIL_FROM: z.email("must be an e-mail address, e.g. dpo@example.org").optional(),
+  DPDESK_OUTBOX_LEASE_SECONDS: z.coerce
+    .number({ error: "must be a whole number of seconds from 1 to 3600" })
+    .int("must be a whole number of seconds from 1 to 3600")
+    .min(1, "must be a whole number of seconds from 1 to 3600")
+    .max(3600, "must be a whole number of seconds from 1 to 3600")
+    .default(60),
   LOG_LEVEL: z.enum(logLevels, { error: `must be one of: ${logLevels.join(", ")}` }).default("info"),
 });
 
@@ -48,6 +62,10 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>["LOG_LEVEL"];
   /** Where the key that seals recipient lists comes from: DPDESK_DATA_KEY, else a key file. */
   dataKey: { fromEnv?: string; keyFile: string };
+  /** Letters by e-mail: the SMTP server (none: e-mail is not sent) and the From address. */
+  mail: { smtpUrl?: string; from: string };
+  /** How long a claimed outbox job (an e-mail being sent) holds before a restarted server recovers it. */
+  outboxLeaseMs: number;
 }
 
 export class ConfigError extends Error {
@@ -89,5 +107,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       // Beside the data directory, not in it: a copy of the directory (a backup) does not carry the key.
       keyFile: e.DPDESK_KEY_FILE ?? `${e.DPDESK_DATA_DIR.replace(/[/\\]+$/, "")}.key`,
     },
+    mail: {
+      ...(e.SMTP_URL === undefined ? {} : { smtpUrl: e.SMTP_URL }),
+      from: e.DPDESK_MAIL_FROM ?? "dpdesk@localhost",
+    },
+    outboxLeaseMs: e.DPDESK_OUTBOX_LEASE_SECONDS * 1000,
   };
 }

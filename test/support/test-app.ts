@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { buildApp, openServices, type App } from "../../src/app.js";
+import { buildApp, openServices, type App, type ServiceOptions } from "../../src/app.js";
 import type { Clock } from "../../src/organisations/organisation-service.js";
 import type { DatabaseLocation } from "../../src/platform/db/database.js";
 import { DataKey } from "../../src/platform/crypto/data-key.js";
@@ -33,7 +33,13 @@ export interface TestApp {
 }
 
 export async function startTestApp(
-  options: { maxUploadBytes?: number; dataKey?: DataKey } = {},
+  options: {
+    maxUploadBytes?: number;
+    dataKey?: DataKey;
+    mail?: { smtpUrl?: string; from: string };
+    outbox?: ServiceOptions["outbox"];
+    sendMail?: boolean;
+  } = {},
 ): Promise<TestApp> {
   const clock = testClock();
   const dataKey = options.dataKey ?? DataKey.generate();
@@ -53,12 +59,18 @@ export async function startTestApp(
       await client.end();
     };
   }
-  const services = await openServices(location, { clock, dataKey });
+  const services = await openServices(location, {
+    clock,
+    dataKey,
+    mail: options.mail,
+    outbox: options.outbox,
+  });
   const app = await buildApp(services, {
     logLevel: "silent",
     maxUploadBytes: options.maxUploadBytes ?? 1024 * 1024,
     secureCookies: false,
     clock,
+    sendMail: options.sendMail ?? false,
   });
   return {
     app,
@@ -75,6 +87,8 @@ export interface Response {
   status: number;
   headers: Record<string, string | string[] | number | undefined>;
   body: string;
+  /** The body's bytes (a PDF). */
+  bytes: Buffer;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
   json: any;
 }
@@ -108,7 +122,13 @@ export function client(app: App, auth: { token?: string; cookie?: string; csrf?:
     } catch {
       // Not JSON (a calendar, a file): json stays undefined.
     }
-    return { status: response.statusCode, headers: response.headers, body: response.body, json };
+    return {
+      status: response.statusCode,
+      headers: response.headers,
+      body: response.body,
+      bytes: response.rawPayload,
+      json,
+    };
   }
   return {
     get: (url: string, headers: Record<string, string> = {}) => send("GET", url, undefined, headers, false),

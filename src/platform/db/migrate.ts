@@ -3,11 +3,13 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from "k
 import * as breachDesk from "./migrations/0001-breach-desk.js";
 import * as assessmentGuidance from "./migrations/0002-assessment-guidance.js";
 import * as breachRecipients from "./migrations/0003-breach-recipients.js";
+import * as noticesLetters from "./migrations/0004-notices-letters.js";
 
 const migrations: Record<string, Migration> = {
   "0001-breach-desk": breachDesk,
   "0002-assessment-guidance": assessmentGuidance,
   "0003-breach-recipients": breachRecipients,
+  "0004-notices-letters": noticesLetters,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

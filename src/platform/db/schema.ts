@@ -193,6 +193,56 @@ export interface AuditEventsTable {
   hash: string;
 }
 
+export interface NoticeVersionsTable {
+  org_id: string;
+  notice_id: string;
+  breach_id: string;
+  jurisdiction: string;
+  version: number;
+  phase: "initial" | "follow_up";
+  content: unknown;
+  sha256: string;
+  missing: string[];
+  created_by: string;
+  created_at: Date;
+}
+
+export interface OrganisationTemplatesTable {
+  org_id: string;
+  templates: unknown;
+  updated_by: string;
+  updated_at: Date;
+}
+
+export interface LetterEditionsTable {
+  org_id: string;
+  edition_id: string;
+  breach_id: string;
+  sha256: string;
+  context: unknown;
+  created_by: string;
+  created_at: Date;
+}
+
+export type OutboxState = "pending" | "sending" | "committing" | "sent" | "failed" | "uncertain";
+
+export interface OutboxTable {
+  org_id: string;
+  job_id: string;
+  kind: string;
+  dedupe_key: string;
+  breach_id: string | null;
+  payload: unknown;
+  state: OutboxState;
+  attempts: Generated<number>;
+  next_attempt_at: Date;
+  locked_until: Date | null;
+  last_error: string | null;
+  result: unknown;
+  created_at: Date;
+  updated_at: Date;
+}
+
 export interface Schema {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -210,5 +260,9 @@ export interface Schema {
   recipient_import_batches: RecipientImportBatchesTable;
   recipients: RecipientsTable;
   sealing_keys: SealingKeysTable;
+  notice_versions: NoticeVersionsTable;
+  organisation_templates: OrganisationTemplatesTable;
+  letter_editions: LetterEditionsTable;
+  outbox: OutboxTable;
   audit_events: AuditEventsTable;
 }

@@ -1,0 +1,464 @@
+/**
+ * Letters to the people affected, and the public statement: rendered from the breach's facts, the
+ * organisation's wording and the recipient list, as PDF (one per person, or all merged for printing), HTML and
+ * text, and sent by e-mail through the outbox.
+ *
+ * Sending freezes the breach-wide content as an *edition* (named by its SHA-256) and enqueues one job per person
+ * with an e-mail address, keyed by edition and person: asking again adds nobody twice, and the outbox's states
+ * make sure a crash never sends anyone the same letter twice. Each delivery or failure is an audit event.
+ */
+import { createHash } from "node:crypto";
+import type { Kysely, Transaction } from "kysely";
+import { z } from "zod";
+import { escapeHtml } from "../documents/html-escape.js";
+import { compressPages, layLetterPages, letterPdf, PdfWriter } from "../documents/letter-pdf.js";
+import { buildPublicStatement } from "../documents/public-statement.js";
+import {
+  buildSubjectLetter,
+  prepareLetters,
+  renderLetterHtml,
+  renderLetterText,
+  type LetterContextInput,
+  type LetterRecipient,
+  type SubjectLetter,
+} from "../documents/subject-letter.js";
+import { appendAuditEvent } from "../platform/audit/audit-log.js";
+import { canonicalJson } from "../platform/audit/canonical-json.js";
+import { actorOf, requirePermission, type Principal } from "../platform/auth/principal.js";
+import type { Schema } from "../platform/db/schema.js";
+import { Conflict, InvalidInput, Misconfigured, NotFound } from "../platform/errors.js";
+import { newId } from "../platform/ids.js";
+import type { Mailer } from "../platform/mail/mailer.js";
+import { enqueueJobs, type ClaimedJob, type JobHandler, type Outcome } from "../platform/outbox/outbox.js";
+import { validateInput } from "../platform/validate-input.js";
+import type { TemplateService } from "../organisations/template-service.js";
+import type { BreachService, Clock } from "./breach-service.js";
+import { letterContextFor } from "./document-inputs.js";
+import type { RecipientService } from "./recipient-service.js";
+
+export const letterEmailKind = "letter_email";
+
+export const sendLettersSchema = z.strictObject({
+  followUp: z
+    .boolean()
+    .default(false)
+    .meta({ description: "Send a new edition although letters of an earlier edition were sent" }),
+});
+
+export const settleSchema = z.strictObject({
+  as: z.enum(["sent", "resend"]).meta({
+    description: "sent: the mail server's log shows it was delivered; resend: it was not, send it again",
+  }),
+});
+
+export const letterFormats = ["pdf", "html", "text"] as const;
+export const documentQuerySchema = z.strictObject({ format: z.enum(letterFormats).default("pdf") });
+
+interface LetterJobPayload {
+  editionId: string;
+  personId: string;
+}
+
+type Person = Awaited<ReturnType<RecipientService["readPage"]>>["recipients"][number];
+
+/** A person of the list as a letter needs them. */
+export function letterRecipient(person: Person): LetterRecipient {
+  return {
+    personId: person.id,
+    name: person.name || undefined,
+    email: person.email || undefined,
+    addressLines: person.address,
+    postcode: person.postcode || undefined,
+    country: person.country || undefined,
+    jurisdiction: person.jurisdiction,
+    categories: person.categories,
+  };
+}
+
+export function editionSha256(context: LetterContextInput): string {
+  // The date a letter is prepared on is part of it; the instant is not.
+  const { preparedAt, ...rest } = context;
+  return createHash("sha256")
+    .update(canonicalJson({ ...rest, day: preparedAt.slice(0, 10) }))
+    .digest("hex");
+}
+
+export interface LetterServiceDeps {
+  db: Kysely<Schema>;
+  clock: Clock;
+  breaches: BreachService;
+  recipients: RecipientService;
+  templates: TemplateService;
+  /** The envelope sender and From address of letters sent by e-mail. */
+  mailFrom: string;
+  /** Whether an SMTP server is configured: without one, letters are written but not sent. */
+  canSend: boolean;
+  /** Wakes the outbox after enqueuing (absent where nothing sends). */
+  wakeOutbox?: () => void;
+}
+
+export function createLetterService(deps: LetterServiceDeps) {
+  const { db, clock, breaches, recipients, templates } = deps;
+
+  async function contextInput(principal: Principal, breachId: string): Promise<LetterContextInput> {
+    const breach = await breaches.getBreach(principal, breachId);
+    return letterContextFor(breach, await templates.overridesOf(principal.orgId), clock.now());
+  }
+
+  async function* everyone(orgId: string, breachId: string) {
+    let after: string | undefined;
+    do {
+      const page = await recipients.readPage(orgId, breachId, { after, limit: 1000 });
+      yield page.recipients;
+      after = page.next ?? undefined;
+    } while (after !== undefined);
+  }
+
+  async function latestEdition(orgId: string, breachId: string) {
+    return db
+      .selectFrom("letter_editions")
+      .select(["edition_id", "sha256", "created_at"])
+      .where("org_id", "=", orgId)
+      .where("breach_id", "=", breachId)
+      .orderBy("created_at", "desc")
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  return {
+    /** The breach-wide half of the letters, for a client that renders them itself (`dpdesk letters`). */
+    async letterContext(principal: Principal, breachId: string) {
+      requirePermission(principal, "read");
+      return contextInput(principal, breachId);
+    },
+
+    /** One person's letter. */
+    async renderLetter(principal: Principal, breachId: string, personId: string, queryInput: unknown) {
+      requirePermission(principal, "personal_data");
+      const { format } = validateInput(documentQuerySchema, queryInput, undefined, "(query)");
+      const input = await contextInput(principal, breachId);
+      if (!/^[0-9a-f]{64}$/.test(personId)) throw new NotFound("person");
+      const page = await recipients.readPage(principal.orgId, breachId, { ids: [personId], limit: 1 });
+      const person = page.recipients[0];
+      if (person === undefined) throw new NotFound("person in this breach's recipient list");
+      const context = prepareLetters(input);
+      if (format === "html") {
+        const letter = buildSubjectLetter(context, letterRecipient(person), escapeHtml);
+        return { contentType: "text/html; charset=utf-8", body: renderLetterHtml(letter) };
+      }
+      const letter = buildSubjectLetter(context, letterRecipient(person));
+      if (format === "text")
+        return { contentType: "text/plain; charset=utf-8", body: renderLetterText(letter) };
+      const pdf = letterPdf(compressPages(layLetterPages(letter, String(context.shared.reference))), {
+        title: letter.subject,
+        author: letter.organisation,
+        created: clock.now(),
+      });
+      return { contentType: "application/pdf", body: pdf };
+    },
+
+    /** Every letter in one print-ready PDF, written to `sink` as it is made. Returns letters and pages. */
+    async renderAllLetters(principal: Principal, breachId: string, sink: (chunk: Buffer) => void) {
+      requirePermission(principal, "personal_data");
+      const input = await contextInput(principal, breachId);
+      const context = prepareLetters(input);
+      const reference = String(context.shared.reference);
+      const writer = new PdfWriter(sink, {
+        title: `Letters about breach ${reference}`,
+        author: input.incident.controller.name,
+        created: clock.now(),
+      });
+      let letters = 0;
+      for await (const page of everyone(principal.orgId, breachId))
+        for (const person of page) {
+          const letter = buildSubjectLetter(context, letterRecipient(person));
+          writer.addPages(compressPages(layLetterPages(letter, reference)));
+          letters++;
+        }
+      writer.finish();
+      return { letters, pages: writer.pageCount };
+    },
+
+    /** The public statement (for a decision of public communication), as PDF, HTML or text. */
+    async renderStatement(principal: Principal, breachId: string, queryInput: unknown) {
+      requirePermission(principal, "read");
+      const { format } = validateInput(documentQuerySchema, queryInput, undefined, "(query)");
+      const input = await contextInput(principal, breachId);
+      const context = prepareLetters(input);
+      const statement = buildPublicStatement(context, format === "html" ? escapeHtml : undefined);
+      if (format === "html")
+        return {
+          contentType: "text/html; charset=utf-8",
+          body: `<!doctype html>\n<html lang="en-GB"><head><meta charset="utf-8"><title>${statement.title}</title></head>\n<body style="font-family:system-ui,sans-serif;max-width:42rem;margin:2rem auto;line-height:1.5">\n<h1>${statement.title}</h1>\n${statement.paragraphs.map((p) => `<p>${p}</p>`).join("\n")}\n</body></html>\n`,
+        };
+      if (format === "text")
+        return {
+          contentType: "text/plain; charset=utf-8",
+          body: `${[statement.title, ...statement.paragraphs].join("\n\n")}\n`,
+        };
+      const page: SubjectLetter = {
+        personId: "public",
+        jurisdiction: input.leadJurisdiction,
+        regulator: input.regulators[input.leadJurisdiction] ?? { name: "" },
+        date: String(context.shared.date),
+        organisation: input.incident.controller.name,
+        address: [],
+        email: null,
+        subject: statement.title,
+        paragraphs: statement.paragraphs.map((text) => ({ heading: null, text })),
+      };
+      const pdf = letterPdf(compressPages(layLetterPages(page, String(context.shared.reference))), {
+        title: statement.title,
+        author: input.incident.controller.name,
+        created: clock.now(),
+      });
+      return { contentType: "application/pdf", body: pdf };
+    },
+
+    /**
+     * Freezes the letters' content as an edition and queues an e-mail for every person with an address.
+     * Idempotent: the same content queues nobody twice. A changed content while an earlier edition was sent
+     * is refused unless `followUp` says a second letter is meant.
+     */
+    async sendLetters(principal: Principal, breachId: string, input: unknown) {
+      requirePermission(principal, "personal_data");
+      requirePermission(principal, "write");
+      const { followUp } = validateInput(sendLettersSchema, input);
+      if (!deps.canSend)
+        throw new Misconfigured("SMTP_URL is not set: set it (smtp://host:port) to send letters by e-mail");
+      const context = await contextInput(principal, breachId);
+      const sha256 = editionSha256(context);
+      const now = clock.now();
+      const latest = await latestEdition(principal.orgId, breachId);
+      if (latest !== undefined && latest.sha256 !== sha256 && !followUp)
+        throw new Conflict(
+          `letters of an earlier edition (${latest.edition_id}, ${latest.created_at.toISOString()}) were already sent, and the wording or facts have changed since: to send everyone a second letter, send again with followUp: true`,
+        );
+      const edition = await db.transaction().execute(async (trx) => {
+        const found = await trx
+          .selectFrom("letter_editions")
+          .select("edition_id")
+          .where("org_id", "=", principal.orgId)
+          .where("breach_id", "=", breachId)
+          .where("sha256", "=", sha256)
+          .executeTakeFirst();
+        if (found !== undefined) return { editionId: found.edition_id, created: false };
+        const editionId = newId(now.getTime());
+        await trx
+          .insertInto("letter_editions")
+          .values({
+            org_id: principal.orgId,
+            edition_id: editionId,
+            breach_id: breachId,
+            sha256,
+            context: JSON.stringify(context),
+            created_by: principal.userId,
+            created_at: now,
+          })
+          .execute();
+        await appendAuditEvent(
+          trx,
+          principal.orgId,
+          {
+            actor: actorOf(principal),
+            action: "letters.edition_created",
+            entityType: "letter_edition",
+            entityId: editionId,
+            data: { breachId, sha256, followUp },
+          },
+          now,
+        );
+        return { editionId, created: true };
+      });
+      let queued = 0;
+      let withoutEmail = 0;
+      for await (const page of everyone(principal.orgId, breachId)) {
+        const jobs = [];
+        for (const person of page) {
+          if (person.email === "") {
+            withoutEmail++;
+            continue;
+          }
+          jobs.push({
+            orgId: principal.orgId,
+            kind: letterEmailKind,
+            dedupeKey: `${edition.editionId}:${person.id}`,
+            breachId,
+            payload: { editionId: edition.editionId, personId: person.id } satisfies LetterJobPayload,
+          });
+        }
+        queued += await enqueueJobs(db, jobs, now);
+      }
+      deps.wakeOutbox?.();
+      return { editionId: edition.editionId, sha256, newEdition: edition.created, queued, withoutEmail };
+    },
+
+    /** How far sending has got: people by delivery state, and the ones that need a person's attention. */
+    async deliveryStatus(principal: Principal, breachId: string) {
+      requirePermission(principal, "read");
+      await breaches.getBreach(principal, breachId);
+      const rows = await db
+        .selectFrom("outbox")
+        .select(["state", (eb) => eb.fn.countAll<string>().as("count")])
+        .where("org_id", "=", principal.orgId)
+        .where("breach_id", "=", breachId)
+        .where("kind", "=", letterEmailKind)
+        .groupBy("state")
+        .execute();
+      const counts = { pending: 0, sending: 0, committing: 0, sent: 0, failed: 0, uncertain: 0 };
+      for (const row of rows) counts[row.state] = Number(row.count);
+      const attention = await db
+        .selectFrom("outbox")
+        .select(["payload", "state", "attempts", "last_error", "updated_at"])
+        .where("org_id", "=", principal.orgId)
+        .where("breach_id", "=", breachId)
+        .where("kind", "=", letterEmailKind)
+        .where("state", "in", ["failed", "uncertain"])
+        .orderBy("updated_at")
+        .limit(100)
+        .execute();
+      const total = Object.values(counts).reduce((a, b) => a + b, 0);
+      const edition = await latestEdition(principal.orgId, breachId);
+      return {
+        editionId: edition?.edition_id ?? null,
+        total,
+        ...counts,
+        done: counts.pending + counts.sending + counts.committing === 0,
+        attention: attention.map((row) => {
+          const payload = row.payload as LetterJobPayload;
+          return {
+            personId: payload.personId,
+            state: row.state,
+            attempts: row.attempts,
+            error: row.last_error,
+            messageId: messageIdOf(payload),
+            at: row.updated_at.toISOString(),
+          };
+        }),
+      };
+    },
+
+    /** Settles a letter whose delivery is uncertain (or failed): recorded as sent, or queued again. */
+    async settleLetter(principal: Principal, breachId: string, personId: string, input: unknown) {
+      requirePermission(principal, "write");
+      const { as } = validateInput(settleSchema, input);
+      const edition = await latestEdition(principal.orgId, breachId);
+      if (edition === undefined) throw new NotFound("letters sent for this breach");
+      const now = clock.now();
+      return db.transaction().execute(async (trx) => {
+        const job = await trx
+          .selectFrom("outbox")
+          .select(["job_id", "state"])
+          .where("org_id", "=", principal.orgId)
+          .where("kind", "=", letterEmailKind)
+          .where("dedupe_key", "=", `${edition.edition_id}:${personId}`)
+          .forUpdate()
+          .executeTakeFirst();
+        if (job === undefined) throw new NotFound("letter for this person");
+        if (job.state !== "uncertain" && job.state !== "failed")
+          throw new Conflict(`the letter is ${job.state}: only uncertain or failed letters can be settled`);
+        await trx
+          .updateTable("outbox")
+          .set(
+            as === "sent"
+              ? { state: "sent", result: JSON.stringify({ settledBy: principal.userId }), updated_at: now }
+              : { state: "pending", next_attempt_at: now, updated_at: now },
+          )
+          .where("org_id", "=", principal.orgId)
+          .where("job_id", "=", job.job_id)
+          .execute();
+        await appendAuditEvent(
+          trx,
+          principal.orgId,
+          {
+            actor: actorOf(principal),
+            action: as === "sent" ? "letter.settled_sent" : "letter.settled_resend",
+            entityType: "letter",
+            entityId: job.job_id,
+            data: { breachId, personId, was: job.state },
+          },
+          now,
+        );
+        if (as === "resend") deps.wakeOutbox?.();
+        return { personId, state: as === "sent" ? "sent" : "pending" };
+      });
+    },
+
+    /** The outbox handler that sends one person one edition's letter. */
+    emailHandler(mailer: Mailer | null): JobHandler {
+      return {
+        async run(job: ClaimedJob, control) {
+          if (mailer === null)
+            throw new Misconfigured("SMTP_URL is not set: letters cannot be sent by e-mail");
+          const payload = job.payload as LetterJobPayload;
+          const row = await db
+            .selectFrom("letter_editions")
+            .select(["context"])
+            .where("org_id", "=", job.orgId)
+            .where("edition_id", "=", payload.editionId)
+            .executeTakeFirstOrThrow();
+          const input = (
+            typeof row.context === "string" ? JSON.parse(row.context) : row.context
+          ) as LetterContextInput;
+          const page = await recipients.readPage(job.orgId, job.breachId ?? "", {
+            ids: [payload.personId],
+            limit: 1,
+          });
+          const person = page.recipients[0];
+          if (person === undefined || person.email === "")
+            throw new InvalidInput([
+              { field: "personId", message: "is no longer in the recipient list with an e-mail" },
+            ]);
+          const context = prepareLetters(input);
+          const recipient = letterRecipient(person);
+          const text = buildSubjectLetter(context, recipient);
+          const html = buildSubjectLetter(context, recipient, escapeHtml);
+          const contact = input.incident.response?.contact?.email;
+          const delivery = await mailer.send(
+            {
+              from: deps.mailFrom,
+              to: person.email,
+              replyTo: contact,
+              subject: text.subject,
+              text: renderLetterText(text),
+              html: renderLetterHtml(html),
+              messageId: messageIdOf(payload),
+              headers: { "X-Dpdesk-Breach": String(context.shared.reference) },
+            },
+            () => control.commit(),
+          );
+          return { messageId: delivery.messageId, response: delivery.response };
+        },
+        async settled(trx: Transaction<Schema>, job: ClaimedJob, outcome: Outcome, at: Date) {
+          if (outcome.state === "pending") return;
+          const payload = job.payload as LetterJobPayload;
+          await appendAuditEvent(
+            trx,
+            job.orgId,
+            {
+              actor: "system",
+              action: `letter.${outcome.state === "sent" ? "delivered" : outcome.state}`,
+              entityType: "letter",
+              entityId: job.jobId,
+              data: {
+                breachId: job.breachId,
+                editionId: payload.editionId,
+                personId: payload.personId,
+                attempts: job.attempts,
+                ...(outcome.state === "sent" ? { result: outcome.result } : { error: outcome.error }),
+              },
+            },
+            at,
+          );
+        },
+      };
+    },
+  };
+}
+
+/** A letter's Message-ID: fixed per edition and person, so a mail server's log can say whether it arrived. */
+function messageIdOf(payload: LetterJobPayload): string {
+  return `<letter.${payload.editionId}.${payload.personId.slice(0, 32)}@dpdesk>`;
+}
+
+export type LetterService = ReturnType<typeof createLetterService>;

@@ -1,0 +1,171 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { flatText, readPdfText } from "../../test/support/pdf-text.js";
+import { assessBreach, parseIncident, type Incident, type Obligation } from "../law/index.js";
+import { buildRegulatorNotice, type NoticeInput } from "./regulator-notice.js";
+import { renderNoticeHtml, renderNoticePdf, renderNoticeText, toWinAnsi } from "./render-notice.js";
+
+function prospect(change: (raw: Record<string, unknown>) => void = () => {}): Incident {
+  const raw = JSON.parse(readFileSync("examples/prospect-union-2025.json", "utf8")) as Record<
+    string,
+    unknown
+  >;
+  change(raw);
+  const parsed = parseIncident(raw);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+  return parsed.value;
+}
+
+const zones: Record<string, string> = {
+  GB: "Europe/London",
+  IM: "Europe/Isle_of_Man",
+  JE: "Europe/Jersey",
+  GG: "Europe/Guernsey",
+};
+
+function noticeFor(incident: Incident, jurisdiction: string, at = "2025-06-26T12:00:00Z") {
+  const assessment = assessBreach(incident, { at: new Date(at) });
+  const obligation = assessment.obligations.find((o) => o.jurisdiction === jurisdiction) as Obligation;
+  const input: NoticeInput = {
+    breachId: "0197a000-0000-7000-8000-000000000001",
+    incident,
+    obligation,
+    timeZone: zones[jurisdiction] ?? "UTC",
+    specialCategories: ["racial_or_ethnic_origin", "health", "sex_life_or_sexual_orientation"],
+    phase: "initial",
+    version: null,
+    preparedAt: at,
+    given: [],
+  };
+  return { notice: buildRegulatorNotice(input), obligation, input };
+}
+
+describe("regulator notices", () => {
+  it.each([
+    ["GB", "Information Commissioner's Office (ICO)", ["discovery", "others_informed"]],
+    ["IM", "Isle of Man Information Commissioner", ["phasing"]],
+    [
+      "JE",
+      "Jersey Office of the Information Commissioner (JOIC)",
+      ["special_category_flags", "containment", "prevention"],
+    ],
+    ["GG", "Office of the Data Protection Authority (ODPA), Guernsey", []],
+  ])(
+    "the notice to %s's regulator has one section per item its law and form ask for, in the pack's order",
+    (jurisdiction, regulator, extras) => {
+      const { notice, obligation } = noticeFor(prospect(), jurisdiction);
+      expect(notice.regulator.name).toContain(regulator.split(" (")[0]);
+      expect(notice.sections.map((s) => s.id)).toEqual(obligation.regulator.contents.map((c) => c.id));
+      for (const id of [
+        "nature",
+        "subjects_concerned",
+        "records_concerned",
+        "contact_point",
+        "likely_consequences",
+        "measures",
+        ...extras,
+      ])
+        expect(notice.sections.map((s) => s.id)).toContain(id);
+      expect(notice.missing).toEqual([]);
+      for (const section of notice.sections) expect(section.citation.length).toBeGreaterThan(5);
+    },
+  );
+
+  it("a notice without the response facts names every required item still missing", () => {
+    const { notice } = noticeFor(
+      prospect((raw) => delete raw.response),
+      "GB",
+    );
+    expect(notice.missing.map((m) => m.id)).toEqual([
+      "contact_point",
+      "likely_consequences",
+      "measures",
+      "others_informed",
+    ]);
+    // The ICO asks when and how the breach was found: the time of discovery answers it until the story is told.
+    expect(renderNoticeText(notice)).toContain("Incomplete: 4 required items still to follow");
+  });
+
+  it("the Isle of Man notice says what is still to come when items are missing (phased reporting)", () => {
+    const { notice } = noticeFor(
+      prospect((raw) => {
+        const response = raw.response as Record<string, unknown>;
+        delete response.consequences;
+      }),
+      "IM",
+    );
+    expect(notice.missing.map((m) => m.id)).toEqual(["likely_consequences"]);
+    const phasing = notice.sections.find((s) => s.id === "phasing");
+    expect(phasing?.answer?.[0]).toContain("Still to come: likely consequences");
+  });
+
+  it("a late notice carries the reasons for the delay, and names the item when they are not given", () => {
+    const late = noticeFor(prospect(), "GG", "2025-06-30T12:00:00Z");
+    expect(late.notice.deadline.late).toBe(true);
+    expect(late.notice.missing.map((m) => m.id)).toEqual(["delay_reason"]);
+    const given = noticeFor(
+      prospect((raw) => {
+        (raw.response as Record<string, unknown>).delayReason = "Our systems were down over the weekend.";
+      }),
+      "GG",
+      "2025-06-30T12:00:00Z",
+    );
+    expect(given.notice.missing).toEqual([]);
+    expect(renderNoticeText(given.notice)).toContain("Our systems were down over the weekend.");
+  });
+
+  it("others informed lists the notices already given to other regulators", () => {
+    const { input } = noticeFor(prospect(), "GB");
+    const notice = buildRegulatorNotice({
+      ...input,
+      given: [
+        {
+          jurisdiction: "IM",
+          recipient: "regulator",
+          givenAt: "2025-06-26T10:00:00Z",
+          method: "online form",
+          regulatorName: "Isle of Man Information Commissioner",
+        },
+      ],
+    });
+    const others = notice.sections.find((s) => s.id === "others_informed");
+    expect(others?.answer?.join(" ")).toContain(
+      "Isle of Man Information Commissioner was notified on 26 June 2025 at 11:00 BST",
+    );
+  });
+
+  it("renders as text, escaped HTML and a PDF that reads back with the same answers", async () => {
+    const { notice } = noticeFor(
+      prospect((raw) => {
+        (raw.response as Record<string, unknown>).containment =
+          "Action Fraud <script>alert(1)</script> & the NCSC";
+      }),
+      "JE",
+    );
+    const text = renderNoticeText(notice);
+    expect(text).toContain(
+      "PERSONAL DATA BREACH REPORT TO THE JERSEY OFFICE OF THE INFORMATION COMMISSIONER",
+    );
+    expect(text).toContain(
+      "Approximately 160,000 people are affected, of whom approximately 1,700 live in Jersey",
+    );
+    const html = renderNoticeHtml(notice);
+    expect(html).not.toContain("<script>");
+    expect(html).toContain("Action Fraud &lt;script&gt;alert(1)&lt;/script&gt; &amp; the NCSC");
+    const pdf = await readPdfText(await renderNoticePdf(notice));
+    const read = flatText(pdf);
+    expect(read).toContain(
+      "Personal data breach report to the Jersey Office of the Information Commissioner",
+    );
+    expect(read).toContain("Alex Morgan, Data Protection Officer");
+    expect(read).toContain("Special category data involved: racial or ethnic origin");
+    expect(read).toContain("Complete: every item the law and the form ask for is answered.");
+    expect(pdf.info.Title).toBe(notice.title);
+  });
+
+  it("writes characters the standard PDF fonts lack without their accents, never as a wrong glyph", () => {
+    expect(toWinAnsi("Zoë Øster – café")).toBe("Zoë Øster – café");
+    expect(toWinAnsi("Łukasz Świątek")).toBe("Lukasz Swiatek");
+    expect(toWinAnsi("王")).toBe("?");
+  });
+});

@@ -1,0 +1,307 @@
+/**
+ * A notice to one regulator, shaped to what that regulator's law and form ask for: one section per required
+ * item of the obligation (`regulator.contents`, in the pack's order, each citing its source), answered from the
+ * breach's facts. An item the facts cannot answer is listed as missing, so a completeness check can name it.
+ *
+ * Pure: the breach, its obligation and the notices already given come in; the notice comes out.
+ */
+import type { Incident, NoticeItem, Obligation } from "../law/index.js";
+import { englishList, formatCount, formatInstant, noticeCategoryPhrases } from "./plain-language.js";
+
+export type NoticePhase = "initial" | "follow_up";
+
+export interface NoticeGiven {
+  jurisdiction: string;
+  recipient: string;
+  givenAt: string;
+  method: string;
+  /** The regulator's name, when the notice went to a regulator. */
+  regulatorName?: string;
+}
+
+export interface NoticeInput {
+  breachId: string;
+  incident: Incident;
+  obligation: Obligation;
+  /** The regime's time zone, for dates (e.g. Europe/Isle_of_Man). */
+  timeZone: string;
+  /** The data categories that are special category data under this obligation's law. */
+  specialCategories: readonly string[];
+  phase: NoticePhase;
+  /** The kept version's number, or null for a draft. */
+  version: number | null;
+  preparedAt: string;
+  /** Notices already given, to any regulator or to people (for "others informed"). */
+  given: readonly NoticeGiven[];
+}
+
+export interface NoticeSection {
+  id: string;
+  heading: string;
+  /** What the law or form asks for, in its own words. */
+  requirement: string;
+  citation: string;
+  /** The answer, as paragraphs; null when the facts do not answer it yet. */
+  answer: string[] | null;
+}
+
+export interface RegulatorNotice {
+  kind: "regulator_notice";
+  breachId: string;
+  title: string;
+  jurisdiction: string;
+  jurisdictionName: string;
+  law: string | null;
+  regulator: { name: string; howToReport: string; contact: Obligation["regulator"]["contact"] };
+  organisation: { name: string; role: string; establishments: string[] };
+  phase: NoticePhase;
+  version: number | null;
+  preparedAt: string;
+  timeZone: string;
+  deadline: { at: string | null; local: string | null; strict: boolean; late: boolean };
+  sections: NoticeSection[];
+  /** The required items still unanswered: the notice can be sent in phases, but these must follow. */
+  missing: { id: string; heading: string; requirement: string }[];
+}
+
+const headings: Readonly<Record<string, string>> = {
+  nature: "What happened",
+  subjects_concerned: "People concerned",
+  records_concerned: "Personal data and records concerned",
+  contact_point: "Contact point",
+  likely_consequences: "Likely consequences",
+  measures: "Measures taken and proposed",
+  delay_reason: "Reasons for the delay",
+  others_informed: "Others informed",
+  discovery: "How the breach was discovered",
+  containment: "Containment",
+  investigation: "Investigation",
+  prevention: "Preventing a recurrence",
+  information_and_records: "Information and records involved",
+  mitigation_and_people_informed: "Mitigation, and whether the people involved have been told",
+  other_information: "Other information",
+  phasing: "Information still to come",
+  special_category_flags: "Special category data",
+};
+
+/** Items that may honestly be answered "nothing further": they never count as missing. */
+const optionalItems = new Set(["other_information", "phasing"]);
+
+const causeWords: Readonly<Record<Incident["cause"], string>> = {
+  cyber_attack: "a cyber attack",
+  lost_or_stolen_device: "a lost or stolen device",
+  misdirected: "information sent to the wrong recipient",
+  unauthorised_access: "unauthorised access",
+  accidental_disclosure: "an accidental disclosure",
+  other: "another cause",
+};
+
+export function noticeHeading(id: string): string {
+  return headings[id] ?? id.replaceAll("_", " ");
+}
+
+export function buildRegulatorNotice(input: NoticeInput): RegulatorNotice {
+  const { incident, obligation } = input;
+  const answerOf = answerers(input);
+  const sections = obligation.regulator.contents.map((item: NoticeItem) => ({
+    id: item.id,
+    heading: noticeHeading(item.id),
+    requirement: item.text,
+    citation: item.citation,
+    answer: answerOf(item.id),
+  }));
+  const missing = sections
+    .filter((section) => section.answer === null && !optionalItems.has(section.id))
+    .map(({ id, heading, requirement }) => ({ id, heading, requirement }));
+  // The phasing item (Isle of Man) is answered from what is missing when the organisation has not said.
+  for (const section of sections)
+    if (section.id === "phasing" && section.answer === null)
+      section.answer =
+        missing.length === 0
+          ? ["Nothing: this notice gives everything the Commissioner asks for."]
+          : [
+              `Still to come: ${englishList(missing.map((m) => m.heading.toLowerCase()))}. We will send these without undue further delay.`,
+            ];
+  const deadline = obligation.regulator.deadline;
+  const late = deadline !== null && Date.parse(input.preparedAt) > Date.parse(deadline);
+  return {
+    kind: "regulator_notice",
+    breachId: input.breachId,
+    title: `Personal data breach ${input.phase === "initial" ? "report" : "follow-up report"} to the ${obligation.regulator.name}`,
+    jurisdiction: obligation.jurisdiction,
+    jurisdictionName: obligation.jurisdictionName,
+    law: obligation.pack?.title ?? null,
+    regulator: {
+      name: obligation.regulator.name,
+      howToReport: obligation.regulator.howToReport,
+      contact: obligation.regulator.contact,
+    },
+    organisation: {
+      name: incident.controller.name,
+      role: incident.controller.role,
+      establishments: [...incident.controller.establishments],
+    },
+    phase: input.phase,
+    version: input.version,
+    preparedAt: input.preparedAt,
+    timeZone: input.timeZone,
+    deadline: {
+      at: deadline,
+      local: obligation.regulator.deadlineLocal,
+      strict: obligation.regulator.strict,
+      late,
+    },
+    sections,
+    missing,
+  };
+}
+
+function answerers(input: NoticeInput): (id: string) => string[] | null {
+  const { incident, timeZone } = input;
+  const response = incident.response ?? {};
+  const when = (iso: string) => formatInstant(iso, timeZone);
+  const paragraphs = (...texts: (string | undefined)[]) => {
+    const list = texts.filter((text): text is string => text !== undefined && text.length > 0);
+    return list.length === 0 ? null : list;
+  };
+  const totalPeople = Object.values(incident.subjects).reduce((sum, count) => sum + count, 0);
+
+  const nature = (): string[] | null => {
+    if (incident.description === undefined && incident.cause === "other") return null;
+    const facts: string[] = [];
+    const natureWords = incident.nature.length > 0 ? ` (a breach of ${englishList(incident.nature)})` : "";
+    facts.push(`The breach was caused by ${causeWords[incident.cause]}${natureWords}.`);
+    const times = [
+      incident.occurredAt === undefined ? undefined : `It happened on ${when(incident.occurredAt)}.`,
+      incident.discoveredAt === undefined
+        ? undefined
+        : `It was discovered on ${when(incident.discoveredAt)}.`,
+      `We became aware of it on ${when(incident.awareAt)}.`,
+    ];
+    return [
+      ...(incident.description === undefined ? [] : [incident.description]),
+      facts.join(" ") + " " + times.filter((t) => t !== undefined).join(" "),
+    ];
+  };
+
+  const people = (): string[] | null => {
+    if (totalPeople === 0 && response.peopleConcerned === undefined) return null;
+    const here = incident.subjects[input.obligation.jurisdiction] ?? 0;
+    const byCountry = Object.entries(incident.subjects)
+      .filter(([, count]) => count > 0)
+      .sort(([, a], [, b]) => b - a)
+      .map(([code, count]) => `${code} ${formatCount(count)}`);
+    return paragraphs(
+      response.peopleConcerned,
+      totalPeople === 0
+        ? undefined
+        : `Approximately ${formatCount(totalPeople)} people are affected, of whom approximately ${formatCount(here)} live in ${input.obligation.jurisdictionName}. By country: ${byCountry.join(", ")}.`,
+    );
+  };
+
+  const dataConcerned = (): string[] | null => {
+    if (incident.dataCategories.length === 0 && incident.records === undefined) return null;
+    return paragraphs(
+      incident.dataCategories.length === 0
+        ? undefined
+        : `The data concerned: ${englishList(noticeCategoryPhrases(incident.dataCategories))}.`,
+      incident.records === undefined
+        ? "The number of records is not yet known."
+        : `Approximately ${formatCount(incident.records)} records are concerned.`,
+    );
+  };
+
+  const contactPoint = (): string[] | null => {
+    const contact = response.contact;
+    if (contact === undefined) return null;
+    const lines = [contact.role === undefined ? contact.name : `${contact.name}, ${contact.role}`];
+    if (contact.email !== undefined) lines.push(`E-mail: ${contact.email}`);
+    if (contact.phone !== undefined) lines.push(`Phone: ${contact.phone}`);
+    if (contact.address !== undefined) lines.push(`Address: ${contact.address}`);
+    return [lines.join("\n")];
+  };
+
+  const measures = () =>
+    paragraphs(
+      response.measuresTaken === undefined ? undefined : `Taken: ${response.measuresTaken}`,
+      response.measuresProposed === undefined ? undefined : `Proposed: ${response.measuresProposed}`,
+    );
+
+  const othersInformed = (): string[] | null => {
+    const given = input.given
+      .filter((n) => !(n.jurisdiction === input.obligation.jurisdiction && n.recipient === "regulator"))
+      .map((n) => `${describeRecipient(n)} on ${when(n.givenAt)} (${n.method}).`);
+    return paragraphs(response.othersInformed, ...given);
+  };
+
+  const specialCategories = (): string[] => {
+    const special = incident.dataCategories.filter((c) => input.specialCategories.includes(c));
+    return [
+      special.length === 0
+        ? "No special category data is known to be involved."
+        : `Special category data involved: ${englishList(noticeCategoryPhrases(special))}.`,
+    ];
+  };
+
+  const peopleInformed = (): string | undefined => {
+    const told = input.given.filter((n) => n.recipient === "subjects" || n.recipient === "public");
+    if (told.length === 0) return undefined;
+    return `The people involved were told on ${when(told[0]?.givenAt ?? incident.awareAt)}.`;
+  };
+
+  return (id) => {
+    switch (id) {
+      case "nature":
+        return nature();
+      case "subjects_concerned":
+        return people();
+      case "records_concerned":
+      case "information_and_records":
+        return dataConcerned();
+      case "contact_point":
+        return contactPoint();
+      case "likely_consequences":
+        return paragraphs(response.consequences);
+      case "measures":
+        return measures();
+      case "mitigation_and_people_informed":
+        return paragraphs(response.measuresTaken, peopleInformed());
+      case "delay_reason":
+        return paragraphs(response.delayReason);
+      case "others_informed":
+        return othersInformed();
+      case "discovery":
+        return paragraphs(
+          response.discovery,
+          incident.discoveredAt === undefined ? undefined : `Discovered on ${when(incident.discoveredAt)}.`,
+        );
+      case "containment":
+        return paragraphs(response.containment);
+      case "investigation":
+        return paragraphs(response.investigation);
+      case "prevention":
+        return paragraphs(response.prevention);
+      case "special_category_flags":
+        return specialCategories();
+      case "other_information":
+        return paragraphs(response.otherInformation) ?? ["None."];
+      case "phasing":
+        return paragraphs(response.stillToCome);
+      default:
+        return null;
+    }
+  };
+}
+
+function describeRecipient(notice: NoticeGiven): string {
+  switch (notice.recipient) {
+    case "regulator":
+      return `${notice.regulatorName ?? `The regulator for ${notice.jurisdiction}`} was notified`;
+    case "subjects":
+      return `The people affected in ${notice.jurisdiction} were told`;
+    case "public":
+      return "A public statement was made";
+    default:
+      return `The ${notice.recipient} was told`;
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * The letter to one person affected by a breach (GDPR Art 34(2) and its island equivalents: the nature of the
+ * breach in clear and plain language, the contact point, the likely consequences and the measures taken), made
+ * personal: their name and address, which of *their* data was involved, what they can do, and their right to
+ * complain to *their* regulator, the one for the jurisdiction dpdesk attributed them to.
+ *
+ * Pure: a breach-wide context is prepared once, then each recipient becomes a letter in microseconds.
+ */
+import type { Incident } from "../law/index.js";
+import { escapeHtml } from "./html-escape.js";
+import {
+  fillTemplate,
+  letterHeadings,
+  letterParts,
+  letterTemplates,
+  type Escape,
+  type LetterPart,
+  type TemplateOverrides,
+} from "./letter-templates.js";
+import { adviceFor, englishList, formatDay, letterCategoryPhrases } from "./plain-language.js";
+
+export interface RegulatorContact {
+  name: string;
+  web?: string;
+  phone?: string;
+  email?: string;
+  address?: string;
+}
+
+export interface LetterContextInput {
+  breachId: string;
+  incident: Incident;
+  /** Each jurisdiction's regulator, for the complaint paragraph. */
+  regulators: Readonly<Record<string, RegulatorContact>>;
+  /** Where people whose jurisdiction is unknown (or has no regulator here) complain: the lead establishment. */
+  leadJurisdiction: string;
+  /** Special category data under any of the laws concerned. */
+  specialCategories: readonly string[];
+  timeZone: string;
+  preparedAt: string;
+  templates?: TemplateOverrides | null;
+}
+
+export interface LetterRecipient {
+  /** The person's keyed hash, hex: stable, and never their details. */
+  personId: string;
+  name?: string;
+  email?: string;
+  addressLines?: string[];
+  postcode?: string;
+  country?: string;
+  jurisdiction: string;
+  categories: readonly string[];
+}
+
+export interface LetterParagraph {
+  heading: string | null;
+  text: string;
+}
+
+export interface SubjectLetter {
+  personId: string;
+  jurisdiction: string;
+  regulator: RegulatorContact;
+  date: string;
+  organisation: string;
+  /** The address block: name, then the postal lines. Empty when the person has no postal address. */
+  address: string[];
+  email: string | null;
+  subject: string;
+  paragraphs: LetterParagraph[];
+}
+
+export interface LetterContext {
+  input: LetterContextInput;
+  templates: Record<LetterPart, string>;
+  shared: Record<string, unknown>;
+}
+
+/** Everything about the letters that is the same for every person, prepared once per run. */
+export function prepareLetters(input: LetterContextInput): LetterContext {
+  const { incident } = input;
+  const response = incident.response ?? {};
+  const contact = response.contact;
+  return {
+    input,
+    templates: letterTemplates(input.templates),
+    shared: {
+      organisation: incident.controller.name,
+      date: formatDay(input.preparedAt, input.timeZone),
+      whatHappened: incident.description ?? incident.title,
+      awareDate: formatDay(incident.awareAt, input.timeZone),
+      consequences: response.consequences ?? "",
+      measuresTaken: response.measuresTaken ?? "",
+      measuresProposed: response.measuresProposed ?? "",
+      contact: {
+        name: contact?.name ?? incident.controller.name,
+        role: contact?.role ?? "",
+        email: contact?.email ?? "",
+        phone: contact?.phone ?? "",
+        address: contact?.address ?? "",
+      },
+      reference: input.breachId.slice(0, 8).toUpperCase(),
+    },
+  };
+}
+
+function regulatorFor(context: LetterContext, jurisdiction: string): RegulatorContact {
+  const { regulators, leadJurisdiction } = context.input;
+  return (
+    regulators[jurisdiction] ??
+    regulators[leadJurisdiction] ?? { name: "data protection regulator where you live" }
+  );
+}
+
+function viewFor(context: LetterContext, recipient: LetterRecipient, regulator: RegulatorContact) {
+  const response = context.input.incident.response ?? {};
+  const categories = recipient.categories.length > 0 ? recipient.categories : ["name"];
+  const advice = [response.adviceToPeople, ...adviceFor(categories)].filter(
+    (text): text is string => text !== undefined && text.length > 0,
+  );
+  const name = recipient.name?.trim() ?? "";
+  return {
+    ...context.shared,
+    person: { name },
+    greeting: name.length > 0 ? `Dear ${name}` : "Dear member",
+    yourData: englishList(letterCategoryPhrases(categories)),
+    hasSpecialData: categories.some((c) => context.input.specialCategories.includes(c)),
+    advice:
+      advice.length > 0
+        ? advice.join(" ")
+        : "Be wary of unexpected messages that mention this incident or ask for your personal details.",
+    regulator: { name: regulator.name, web: regulator.web ?? "", phone: regulator.phone ?? "" },
+  };
+}
+
+/** One person's letter; `escape` is applied to every value placed in the wording (HTML escaping for e-mail). */
+export function buildSubjectLetter(
+  context: LetterContext,
+  recipient: LetterRecipient,
+  escape?: Escape,
+): SubjectLetter {
+  const regulator = regulatorFor(context, recipient.jurisdiction);
+  const view = viewFor(context, recipient, regulator);
+  const fill = (part: LetterPart) => fillTemplate(context.templates[part], view, escape).trim();
+  const paragraphs: LetterParagraph[] = [];
+  for (const part of letterParts) {
+    if (part === "subject") continue;
+    const text = fill(part);
+    if (text.length === 0) continue;
+    paragraphs.push({ heading: letterHeadings[part] ?? null, text });
+  }
+  const address = [
+    ...(view.person.name.length > 0 ? [view.person.name] : []),
+    ...(recipient.addressLines ?? []),
+  ];
+  if (recipient.postcode !== undefined && !address.some((line) => line.includes(recipient.postcode ?? "")))
+    address.push(recipient.postcode);
+  const hasPostal = (recipient.addressLines?.length ?? 0) > 0;
+  return {
+    personId: recipient.personId,
+    jurisdiction: recipient.jurisdiction,
+    regulator,
+    date: String(context.shared.date),
+    organisation: String(context.shared.organisation),
+    address: hasPostal ? address : [],
+    email: recipient.email ?? null,
+    subject: fill("subject"),
+    paragraphs,
+  };
+}
+
+/** The letter as plain text (the e-mail's text part). */
+export function renderLetterText(letter: SubjectLetter): string {
+  const out: string[] = [];
+  for (const paragraph of letter.paragraphs) {
+    if (paragraph.heading !== null) out.push(paragraph.heading);
+    out.push(paragraph.text, "");
+  }
+  return out.join("\n");
+}
+
+/** The letter as an HTML e-mail body. Build the letter with `escapeHtml` first, so values are escaped. */
+export function renderLetterHtml(letter: SubjectLetter): string {
+  const body = letter.paragraphs
+    .map(
+      (p) =>
+        (p.heading === null
+          ? ""
+          : `<h2 style="font-size:16px;margin:20px 0 4px">${escapeHtml(p.heading)}</h2>`) +
+        `<p style="margin:0 0 12px">${p.text.replaceAll("\n", "<br>")}</p>`,
+    )
+    .join("\n");
+  return `<!doctype html>
+<html lang="en-GB"><head><meta charset="utf-8"><title>${letter.subject}</title></head>
+<body style="font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.5;color:#111;max-width:640px;margin:0 auto;padding:16px">
+<p style="color:#555;margin:0 0 16px">${escapeHtml(letter.organisation)} · ${escapeHtml(letter.date)}</p>
+${body}
+</body></html>
+`;
+}
+
+export { escapeHtml };
