@@ -65,7 +65,7 @@ export function noticeInputFor(
 
 /** The breach-wide half of every letter: facts, each jurisdiction's regulator, wording. */
 export function letterContextFor(
-  breach: BreachView,
+  breach: Pick<BreachView, "id" | "incident" | "assessment">,
   templates: TemplateOverrides | null,
   at: Date,
 ): LetterContextInput {

@@ -5,6 +5,7 @@ import { readJsonInput } from "./read-input.js";
 import { registerImpactCommand } from "./impact-command.js";
 import { registerRecipientsCommand } from "./recipients-command.js";
 import { registerNoticeCommand } from "./notice-command.js";
+import { registerLettersCommand } from "./letters-command.js";
 import { registerServerCommands } from "./server-commands.js";
 
 export interface CliIo {
@@ -128,6 +129,7 @@ function buildProgram(io: CliIo): Command {
   registerImpactCommand(program, io, io.stderrIsTerminal === true);
   registerRecipientsCommand(program, io);
   registerNoticeCommand(program, io);
+  registerLettersCommand(program, io);
   registerServerCommands(program, io, process.env);
   return program;
 }

@@ -382,7 +382,6 @@ async function splitPoints(
 }
 
 /** The worker's script; run from the TypeScript sources (the tests), it is loaded through tsx. */
-/** The worker's script; run from the TypeScript sources (the tests), it is loaded through tsx. */
 function newWorker(): Worker {
   const compiled = new URL("./impact-worker.js", import.meta.url);
   // A larger young generation: counting makes many short-lived strings, and the default one is collected

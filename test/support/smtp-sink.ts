@@ -29,6 +29,8 @@ export type Decision =
 
 export async function startSmtpSink(
   decide: (index: number, mail: ParsedMail) => Decision | Promise<Decision> = () => undefined,
+  /** Called as the n-th message's data starts to arrive; "drop" forgets the message (its client is killed). */
+  onDataStart: (index: number) => "drop" | undefined = () => undefined,
 ): Promise<SmtpSink> {
   const received: Received[] = [];
   let index = 0;
@@ -42,11 +44,16 @@ export async function startSmtpSink(
       callback: (error?: Error | null) => void,
     ) {
       const chunks: Buffer[] = [];
+      index += 1;
+      const mine = index;
+      const dropped = onDataStart(mine) === "drop";
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
       stream.on("end", () => {
         const raw = Buffer.concat(chunks);
-        index += 1;
-        const mine = index;
+        if (dropped) {
+          callback(new Error("dropped"));
+          return;
+        }
         void (async () => {
           const mail = await simpleParser(raw);
           const decision = await decide(mine, mail);
@@ -73,6 +80,8 @@ export async function startSmtpSink(
       });
     },
   });
+  // A client killed mid-session resets its connection: expected here, not a failure of the sink.
+  server.on("error", () => {});
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.server.address();
   if (address === null || typeof address === "string") throw new Error("the SMTP sink has no port");
