@@ -85,7 +85,7 @@ describe("dpdesk letters", () => {
     const out = join(dir, "letters");
     const run = await cli(["letters", "--breach", breachId, "--out", out, "--workers", "2"]);
     expect(run.code, run.stderr).toBe(0);
-    const manifest = parse(readFileSync(join(out, "manifest.csv"), "utf8")) as string[][];
+    const manifest: string[][] = parse(readFileSync(join(out, "manifest.csv"), "utf8"));
     expect(manifest[0]).toEqual(["person_id", "jurisdiction", "regulator", "pages", "file"]);
     const rows = manifest.slice(1);
     const summary = (
