@@ -132,6 +132,16 @@ export const breachStateSources: readonly EntityStateSource[] = [
       );
     },
   },
+  immutableRows(
+    "notice",
+    (db, orgId) => db.selectFrom("notice_versions").selectAll().where("org_id", "=", orgId).execute(),
+    (row) => row.notice_id,
+  ),
+  immutableRows(
+    "letter_edition",
+    (db, orgId) => db.selectFrom("letter_editions").selectAll().where("org_id", "=", orgId).execute(),
+    (row) => row.edition_id,
+  ),
   {
     // Completed recipient imports (an import under way has no event yet). The list itself changes as imports
     // merge into it; each import's row records what it brought.

@@ -24,6 +24,7 @@ import {
 } from "../documents/subject-letter.js";
 import { appendAuditEvent } from "../platform/audit/audit-log.js";
 import { canonicalJson } from "../platform/audit/canonical-json.js";
+import { rowStateHash } from "../platform/audit/state-hash.js";
 import { actorOf, requirePermission, type Principal } from "../platform/auth/principal.js";
 import type { Schema } from "../platform/db/schema.js";
 import { Conflict, InvalidInput, Misconfigured, NotFound } from "../platform/errors.js";
@@ -244,18 +245,17 @@ export function createLetterService(deps: LetterServiceDeps) {
           .executeTakeFirst();
         if (found !== undefined) return { editionId: found.edition_id, created: false };
         const editionId = newId(now.getTime());
-        await trx
-          .insertInto("letter_editions")
-          .values({
-            org_id: principal.orgId,
-            edition_id: editionId,
-            breach_id: breachId,
-            sha256,
-            context: JSON.stringify(context),
-            created_by: principal.userId,
-            created_at: now,
-          })
-          .execute();
+        const row = {
+          org_id: principal.orgId,
+          edition_id: editionId,
+          breach_id: breachId,
+          sha256,
+          // Through JSON and back, so that the row hashes as it will read back from the database.
+          context: JSON.parse(JSON.stringify(context)) as unknown,
+          created_by: principal.userId,
+          created_at: now,
+        };
+        await trx.insertInto("letter_editions").values(row).execute();
         await appendAuditEvent(
           trx,
           principal.orgId,
@@ -264,7 +264,7 @@ export function createLetterService(deps: LetterServiceDeps) {
             action: "letters.edition_created",
             entityType: "letter_edition",
             entityId: editionId,
-            data: { breachId, sha256, followUp },
+            data: { breachId, sha256, followUp, stateHash: rowStateHash(row) },
           },
           now,
         );

@@ -17,6 +17,7 @@ import {
 } from "../documents/render-notice.js";
 import { appendAuditEvent } from "../platform/audit/audit-log.js";
 import { canonicalJson } from "../platform/audit/canonical-json.js";
+import { rowStateHash } from "../platform/audit/state-hash.js";
 import { actorOf, requirePermission, type Principal } from "../platform/auth/principal.js";
 import type { Schema } from "../platform/db/schema.js";
 import { NotFound } from "../platform/errors.js";
@@ -209,7 +210,8 @@ export function createNoticeService({
           jurisdiction,
           version,
           phase: notice.phase,
-          content: notice,
+          // Through JSON and back, so that the row hashes as it will read back from the database.
+          content: JSON.parse(JSON.stringify(notice)) as unknown,
           sha256,
           missing: notice.missing.map((m) => m.id),
           created_by: principal.userId,
@@ -224,7 +226,15 @@ export function createNoticeService({
             action: "notice.kept",
             entityType: "notice",
             entityId: row.notice_id,
-            data: { breachId, jurisdiction, version, phase: row.phase, sha256, missing: row.missing },
+            data: {
+              breachId,
+              jurisdiction,
+              version,
+              phase: row.phase,
+              sha256,
+              missing: row.missing,
+              stateHash: rowStateHash(row),
+            },
           },
           now,
         );

@@ -1,6 +1,7 @@
 // Regulator notices through the HTTP API: drafts name what is missing, versions are kept once each, and every
 // format renders the kept content.
 import { readFileSync } from "node:fs";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { flatText, readPdfText } from "../../test/support/pdf-text.js";
 import { createOrganisation, startTestApp, type TestApp } from "../../test/support/test-app.js";
@@ -92,6 +93,14 @@ describe("regulator notices", () => {
     expect(kept).toHaveLength(2);
     const verified = await org.api.get("/api/v1/audit/verify");
     expect(verified.json.ok).toBe(true);
+
+    // A kept notice edited in the database no longer matches its audit event.
+    await sql`update notice_versions set content = jsonb_set(content, '{title}', '"Edited"') where breach_id = ${id} and version = 1`.execute(
+      t.app.services.database.db,
+    );
+    const tampered = await org.api.get("/api/v1/audit/verify");
+    expect(tampered.json.ok).toBe(false);
+    expect(tampered.json.firstBroken.entityType).toBe("notice");
   });
 
   it("renders the draft in every format, HTML escaped", async () => {

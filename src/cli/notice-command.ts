@@ -74,7 +74,9 @@ export function registerNoticeCommand(program: Command, io: CliIo): void {
       if (options.out === undefined) io.stdout(document.bytes.toString("utf8"));
       else {
         await writeFile(options.out, document.bytes);
-        io.stderr(`Wrote ${options.out} (${String(document.bytes.length)} bytes).\n`);
+        io.stderr(
+          `Wrote ${options.out} (${new Intl.NumberFormat("en-GB").format(document.bytes.length)} bytes).\n`,
+        );
       }
       io.stderr(
         missing === "none"
