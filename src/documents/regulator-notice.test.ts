@@ -71,6 +71,46 @@ describe("regulator notices", () => {
     },
   );
 
+  it("an EU supervisory authority gets the GDPR Art 33(3) notice", () => {
+    const incident = prospect((raw) => {
+      raw.subjects = { GB: 154_800, FR: 40 };
+    });
+    const { notice } = noticeFor(incident, "FR");
+    expect(notice.regulator.name).toContain("CNIL");
+    expect(notice.sections.map((s) => s.id)).toEqual([
+      "nature",
+      "subjects_concerned",
+      "records_concerned",
+      "contact_point",
+      "likely_consequences",
+      "measures",
+    ]);
+    expect(notice.sections[0]?.citation).toContain("GDPR Art 33(3)");
+    expect(notice.missing).toEqual([]);
+  });
+
+  it("an incident from before 25 May 2018 in Jersey gets GD20's notice to the Data Protection Commissioner", () => {
+    const incident = prospect((raw) => {
+      raw.occurredAt = "2017-03-01T09:00:00Z";
+      raw.discoveredAt = "2017-03-02T09:00:00Z";
+      raw.awareAt = "2017-03-02T10:00:00Z";
+    });
+    const { notice } = noticeFor(incident, "JE", "2017-03-03T12:00:00Z");
+    expect(notice.law).toContain("2005");
+    expect(notice.sections.map((s) => s.id)).toEqual([
+      "information_and_records",
+      "nature",
+      "mitigation_and_people_informed",
+      "investigation",
+      "others_informed",
+      "prevention",
+      "other_information",
+    ]);
+    for (const section of notice.sections) expect(section.citation).toContain("GD20");
+    expect(notice.deadline.at).toBeNull();
+    expect(notice.missing).toEqual([]);
+  });
+
   it("a notice without the response facts names every required item still missing", () => {
     const { notice } = noticeFor(
       prospect((raw) => delete raw.response),
