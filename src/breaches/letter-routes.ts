@@ -46,8 +46,18 @@ export function registerLetterRoutes(server: FastifyInstance, letters: LetterSer
       // Checks (the breach, the caller's permission) run before the response starts, so they still answer 4xx.
       await letters.letterContext(principal, request.params.id);
       const stream = new PassThrough();
+      // Waits while the client is behind (memory stays bounded), and otherwise yields to other requests.
+      const pause = async () => {
+        if (stream.destroyed) throw new Error("the client closed the connection");
+        if (stream.writableNeedDrain)
+          await new Promise<void>((resolve) => {
+            stream.once("drain", resolve);
+            stream.once("close", resolve);
+          });
+        else await new Promise((resolve) => setImmediate(resolve));
+      };
       void letters
-        .renderAllLetters(principal, request.params.id, (chunk) => stream.write(chunk))
+        .renderAllLetters(principal, request.params.id, (chunk) => stream.write(chunk), pause)
         .then(
           () => stream.end(),
           (error: unknown) => stream.destroy(error instanceof Error ? error : new Error(String(error))),

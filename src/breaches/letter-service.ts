@@ -158,8 +158,16 @@ export function createLetterService(deps: LetterServiceDeps) {
       return { contentType: "application/pdf", body: pdf };
     },
 
-    /** Every letter in one print-ready PDF, written to `sink` as it is made. Returns letters and pages. */
-    async renderAllLetters(principal: Principal, breachId: string, sink: (chunk: Buffer) => void) {
+    /**
+     * Every letter in one print-ready PDF, written to `sink` as it is made. Every 50 letters it awaits `pause`
+     * (the route waits there for a slow client to drain, and lets other requests run). Returns letters and pages.
+     */
+    async renderAllLetters(
+      principal: Principal,
+      breachId: string,
+      sink: (chunk: Buffer) => void,
+      pause: () => Promise<void> = () => Promise.resolve(),
+    ) {
       requirePermission(principal, "personal_data");
       const input = await contextInput(principal, breachId);
       const context = prepareLetters(input);
@@ -175,6 +183,7 @@ export function createLetterService(deps: LetterServiceDeps) {
           const letter = buildSubjectLetter(context, letterRecipient(person));
           writer.addPages(compressPages(layLetterPages(letter, reference)));
           letters++;
+          if (letters % 50 === 0) await pause();
         }
       writer.finish();
       return { letters, pages: writer.pageCount };
