@@ -97,7 +97,8 @@ export async function openServices(
   outbox = createOutboxWorker({
     db,
     clock,
-    handlers: { [letterEmailKind]: letters.emailHandler(mailer) },
+    // Without a mail server letters stay queued (sending is refused anyway) rather than fail one by one.
+    handlers: mailer === null ? {} : { [letterEmailKind]: letters.emailHandler(mailer) },
     ...outboxOptions,
   });
   return {
@@ -151,6 +152,9 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   registerLetterRoutes(server, services.letters);
   registerTemplateRoutes(server, services.templates);
   await server.ready();
+  services.outbox.reportErrorsTo((error) => {
+    server.log.error({ err: error }, "outbox");
+  });
   if (options.sendMail !== false) services.outbox.start();
   return {
     server,

@@ -8,16 +8,20 @@
  * make sure a crash never sends anyone the same letter twice. Each delivery or failure is an audit event.
  */
 import { createHash } from "node:crypto";
-import type { Kysely, Transaction } from "kysely";
+import type { Kysely } from "kysely";
 import { z } from "zod";
 import { escapeHtml } from "../documents/html-escape.js";
 import { compressPages, layLetterPages, letterPdf, PdfWriter } from "../documents/letter-pdf.js";
 import { buildPublicStatement } from "../documents/public-statement.js";
 import {
   buildSubjectLetter,
+  htmlParagraph,
+  letterContent,
+  missingFromLetters,
   prepareLetters,
   renderLetterHtml,
   renderLetterText,
+  type LetterContext,
   type LetterContextInput,
   type LetterRecipient,
   type SubjectLetter,
@@ -30,7 +34,13 @@ import type { Schema } from "../platform/db/schema.js";
 import { Conflict, InvalidInput, Misconfigured, NotFound } from "../platform/errors.js";
 import { newId } from "../platform/ids.js";
 import type { Mailer } from "../platform/mail/mailer.js";
-import { enqueueJobs, type ClaimedJob, type JobHandler, type Outcome } from "../platform/outbox/outbox.js";
+import {
+  enqueueJobs,
+  JobFailure,
+  type ClaimedJob,
+  type JobHandler,
+  type Outcome,
+} from "../platform/outbox/outbox.js";
 import { validateInput } from "../platform/validate-input.js";
 import type { TemplateService } from "../organisations/template-service.js";
 import type { BreachService, Clock } from "./breach-service.js";
@@ -49,6 +59,9 @@ export const sendLettersSchema = z.strictObject({
 export const settleSchema = z.strictObject({
   as: z.enum(["sent", "resend"]).meta({
     description: "sent: the mail server's log shows it was delivered; resend: it was not, send it again",
+  }),
+  editionId: z.uuid("must be an edition id from the delivery status").optional().meta({
+    description: "Which edition's letter (default: the latest)",
   }),
 });
 
@@ -76,11 +89,10 @@ export function letterRecipient(person: Person): LetterRecipient {
   };
 }
 
+/** An edition's name: the SHA-256 of what its letters say (not the date they are prepared on). */
 export function editionSha256(context: LetterContextInput): string {
-  // The date a letter is prepared on is part of it; the instant is not.
-  const { preparedAt, ...rest } = context;
   return createHash("sha256")
-    .update(canonicalJson({ ...rest, day: preparedAt.slice(0, 10) }))
+    .update(canonicalJson(letterContent(context)))
     .digest("hex");
 }
 
@@ -122,6 +134,7 @@ export function createLetterService(deps: LetterServiceDeps) {
       .where("org_id", "=", orgId)
       .where("breach_id", "=", breachId)
       .orderBy("created_at", "desc")
+      .orderBy("edition_id", "desc")
       .limit(1)
       .executeTakeFirst();
   }
@@ -143,11 +156,9 @@ export function createLetterService(deps: LetterServiceDeps) {
       const person = page.recipients[0];
       if (person === undefined) throw new NotFound("person in this breach's recipient list");
       const context = prepareLetters(input);
-      if (format === "html") {
-        const letter = buildSubjectLetter(context, letterRecipient(person), escapeHtml);
-        return { contentType: "text/html; charset=utf-8", body: renderLetterHtml(letter) };
-      }
       const letter = buildSubjectLetter(context, letterRecipient(person));
+      if (format === "html")
+        return { contentType: "text/html; charset=utf-8", body: renderLetterHtml(letter) };
       if (format === "text")
         return { contentType: "text/plain; charset=utf-8", body: renderLetterText(letter) };
       const pdf = letterPdf(compressPages(layLetterPages(letter, String(context.shared.reference))), {
@@ -195,12 +206,14 @@ export function createLetterService(deps: LetterServiceDeps) {
       const { format } = validateInput(documentQuerySchema, queryInput, undefined, "(query)");
       const input = await contextInput(principal, breachId);
       const context = prepareLetters(input);
-      const statement = buildPublicStatement(context, format === "html" ? escapeHtml : undefined);
-      if (format === "html")
+      const statement = buildPublicStatement(context);
+      if (format === "html") {
+        const title = escapeHtml(statement.title);
         return {
           contentType: "text/html; charset=utf-8",
-          body: `<!doctype html>\n<html lang="en-GB"><head><meta charset="utf-8"><title>${statement.title}</title></head>\n<body style="font-family:system-ui,sans-serif;max-width:42rem;margin:2rem auto;line-height:1.5">\n<h1>${statement.title}</h1>\n${statement.paragraphs.map((p) => `<p>${p}</p>`).join("\n")}\n</body></html>\n`,
+          body: `<!doctype html>\n<html lang="en-GB"><head><meta charset="utf-8"><title>${title}</title></head>\n<body style="font-family:system-ui,sans-serif;max-width:42rem;margin:2rem auto;line-height:1.5">\n<h1>${title}</h1>\n${statement.paragraphs.map((p) => `<p>${htmlParagraph(p)}</p>`).join("\n")}\n</body></html>\n`,
         };
+      }
       if (format === "text")
         return {
           contentType: "text/plain; charset=utf-8",
@@ -237,6 +250,9 @@ export function createLetterService(deps: LetterServiceDeps) {
       if (!deps.canSend)
         throw new Misconfigured("SMTP_URL is not set: set it (smtp://host:port) to send letters by e-mail");
       const context = await contextInput(principal, breachId);
+      // GDPR Art 34(2): a letter that lacks what the law asks of it is not sent (it can still be drafted).
+      const missing = missingFromLetters(context);
+      if (missing.length > 0) throw new InvalidInput(missing);
       const sha256 = editionSha256(context);
       const now = clock.now();
       const latest = await latestEdition(principal.orgId, breachId);
@@ -337,6 +353,7 @@ export function createLetterService(deps: LetterServiceDeps) {
           const payload = row.payload as LetterJobPayload;
           return {
             personId: payload.personId,
+            editionId: payload.editionId,
             state: row.state,
             attempts: row.attempts,
             error: row.last_error,
@@ -350,9 +367,23 @@ export function createLetterService(deps: LetterServiceDeps) {
     /** Settles a letter whose delivery is uncertain (or failed): recorded as sent, or queued again. */
     async settleLetter(principal: Principal, breachId: string, personId: string, input: unknown) {
       requirePermission(principal, "write");
-      const { as } = validateInput(settleSchema, input);
-      const edition = await latestEdition(principal.orgId, breachId);
-      if (edition === undefined) throw new NotFound("letters sent for this breach");
+      const { as, editionId } = validateInput(settleSchema, input);
+      await breaches.getBreach(principal, breachId);
+      if (!/^[0-9a-f]{64}$/.test(personId)) throw new NotFound("person");
+      const edition =
+        editionId === undefined
+          ? await latestEdition(principal.orgId, breachId)
+          : await db
+              .selectFrom("letter_editions")
+              .select(["edition_id"])
+              .where("org_id", "=", principal.orgId)
+              .where("breach_id", "=", breachId)
+              .where("edition_id", "=", editionId)
+              .executeTakeFirst();
+      if (edition === undefined)
+        throw new NotFound(
+          editionId === undefined ? "letters sent for this breach" : `letter edition ${editionId}`,
+        );
       const now = clock.now();
       return db.transaction().execute(async (trx) => {
         const job = await trx
@@ -371,7 +402,8 @@ export function createLetterService(deps: LetterServiceDeps) {
           .set(
             as === "sent"
               ? { state: "sent", result: JSON.stringify({ settledBy: principal.userId }), updated_at: now }
-              : { state: "pending", next_attempt_at: now, updated_at: now },
+              : // Sent again from scratch: the earlier attempts do not count against it.
+                { state: "pending", next_attempt_at: now, updated_at: now, attempts: 0, last_error: null },
           )
           .where("org_id", "=", principal.orgId)
           .where("job_id", "=", job.job_id)
@@ -394,43 +426,76 @@ export function createLetterService(deps: LetterServiceDeps) {
     },
 
     /** The outbox handler that sends one person one edition's letter. */
-    emailHandler(mailer: Mailer | null): JobHandler {
+    emailHandler(mailer: Mailer): JobHandler {
+      // An edition never changes once made: each is read and prepared once (the few most recent are kept).
+      const editions = new Map<string, { input: LetterContextInput; context: LetterContext }>();
+      const editionOf = async (orgId: string, editionId: string) => {
+        const cached = editions.get(editionId);
+        if (cached !== undefined) return cached;
+        const row = await db
+          .selectFrom("letter_editions")
+          .select(["context"])
+          .where("org_id", "=", orgId)
+          .where("edition_id", "=", editionId)
+          .executeTakeFirstOrThrow();
+        const input = (
+          typeof row.context === "string" ? JSON.parse(row.context) : row.context
+        ) as LetterContextInput;
+        const prepared = { input, context: prepareLetters(input) };
+        if (editions.size >= 16) editions.delete(editions.keys().next().value ?? "");
+        editions.set(editionId, prepared);
+        return prepared;
+      };
+      // The people of the batch in hand, read in one query by `prepare`, by job.
+      let prefetched = new Map<string, Person>();
+      const personOf = async (job: ClaimedJob, personId: string) => {
+        const ready = prefetched.get(job.jobId);
+        if (ready !== undefined) return ready;
+        const page = await recipients.readPage(job.orgId, job.breachId ?? "", { ids: [personId], limit: 1 });
+        return page.recipients[0];
+      };
       return {
+        async prepare(jobs: readonly ClaimedJob[]) {
+          prefetched = new Map();
+          const groups = new Map<string, ClaimedJob[]>();
+          for (const job of jobs) {
+            const key = `${job.orgId}/${job.breachId ?? ""}`;
+            groups.set(key, [...(groups.get(key) ?? []), job]);
+          }
+          for (const group of groups.values()) {
+            const first = group[0];
+            if (first === undefined) continue;
+            const ids = group.map((job) => (job.payload as LetterJobPayload).personId);
+            const page = await recipients.readPage(first.orgId, first.breachId ?? "", {
+              ids,
+              limit: ids.length,
+            });
+            const byId = new Map(page.recipients.map((person) => [person.id, person]));
+            for (const job of group) {
+              const person = byId.get((job.payload as LetterJobPayload).personId);
+              if (person !== undefined) prefetched.set(job.jobId, person);
+            }
+          }
+        },
         async run(job: ClaimedJob, control) {
-          if (mailer === null)
-            throw new Misconfigured("SMTP_URL is not set: letters cannot be sent by e-mail");
           const payload = job.payload as LetterJobPayload;
-          const row = await db
-            .selectFrom("letter_editions")
-            .select(["context"])
-            .where("org_id", "=", job.orgId)
-            .where("edition_id", "=", payload.editionId)
-            .executeTakeFirstOrThrow();
-          const input = (
-            typeof row.context === "string" ? JSON.parse(row.context) : row.context
-          ) as LetterContextInput;
-          const page = await recipients.readPage(job.orgId, job.breachId ?? "", {
-            ids: [payload.personId],
-            limit: 1,
-          });
-          const person = page.recipients[0];
+          const { input, context } = await editionOf(job.orgId, payload.editionId);
+          const person = await personOf(job, payload.personId);
           if (person === undefined || person.email === "")
-            throw new InvalidInput([
-              { field: "personId", message: "is no longer in the recipient list with an e-mail" },
-            ]);
-          const context = prepareLetters(input);
-          const recipient = letterRecipient(person);
-          const text = buildSubjectLetter(context, recipient);
-          const html = buildSubjectLetter(context, recipient, escapeHtml);
+            throw new JobFailure("the person is no longer in the recipient list with an e-mail address", {
+              permanent: true,
+              notDone: true,
+            });
+          const letter = buildSubjectLetter(context, letterRecipient(person));
           const contact = input.incident.response?.contact?.email;
           const delivery = await mailer.send(
             {
               from: deps.mailFrom,
               to: person.email,
               replyTo: contact,
-              subject: text.subject,
-              text: renderLetterText(text),
-              html: renderLetterHtml(html),
+              subject: letter.subject,
+              text: renderLetterText(letter),
+              html: renderLetterHtml(letter),
               messageId: messageIdOf(payload),
               headers: { "X-Dpdesk-Breach": String(context.shared.reference) },
             },
@@ -438,27 +503,22 @@ export function createLetterService(deps: LetterServiceDeps) {
           );
           return { messageId: delivery.messageId, response: delivery.response };
         },
-        async settled(trx: Transaction<Schema>, job: ClaimedJob, outcome: Outcome, at: Date) {
-          if (outcome.state === "pending") return;
+        auditEvent(job: ClaimedJob, outcome: Outcome) {
+          if (outcome.state === "pending") return null;
           const payload = job.payload as LetterJobPayload;
-          await appendAuditEvent(
-            trx,
-            job.orgId,
-            {
-              actor: "system",
-              action: `letter.${outcome.state === "sent" ? "delivered" : outcome.state}`,
-              entityType: "letter",
-              entityId: job.jobId,
-              data: {
-                breachId: job.breachId,
-                editionId: payload.editionId,
-                personId: payload.personId,
-                attempts: job.attempts,
-                ...(outcome.state === "sent" ? { result: outcome.result } : { error: outcome.error }),
-              },
+          return {
+            actor: "system",
+            action: `letter.${outcome.state === "sent" ? "delivered" : outcome.state}`,
+            entityType: "letter",
+            entityId: job.jobId,
+            data: {
+              breachId: job.breachId,
+              editionId: payload.editionId,
+              personId: payload.personId,
+              attempts: job.attempts,
+              ...(outcome.state === "sent" ? { result: outcome.result } : { error: outcome.error }),
             },
-            at,
-          );
+          };
         },
       };
     },

@@ -29,8 +29,7 @@ export const placeholders = {
   "contact.phone": "The contact point's phone number",
   "contact.address": "The contact point's postal address",
   "regulator.name": "The person's own regulator (for the jurisdiction they were attributed to)",
-  "regulator.web": "The regulator's web address",
-  "regulator.phone": "The regulator's phone number",
+  regulators: "Every regulator the breach concerns, as an English list (for the public statement)",
   reference: "The breach's reference",
 } as const;
 export type Placeholder = keyof typeof placeholders;
@@ -80,7 +79,7 @@ export const defaultLetterTemplates: Record<LetterPart, string> = {
   contact:
     "If you have any questions, please contact {{contact.name}}{{#contact.role}}, our {{contact.role}}{{/contact.role}}{{#contact.email}}, by e-mail at {{contact.email}}{{/contact.email}}{{#contact.phone}}, by phone on {{contact.phone}}{{/contact.phone}}{{#contact.address}}, or by post at {{contact.address}}{{/contact.address}}. Please quote reference {{reference}}.",
   complaint:
-    "You have the right to complain about how we have handled your personal information to the {{regulator.name}}{{#regulator.web}} ({{regulator.web}}){{/regulator.web}}{{#regulator.phone}}, phone {{regulator.phone}}{{/regulator.phone}}.",
+    "You have the right to complain about how we have handled your personal information to the {{regulator.name}}, the data protection regulator where you live.",
   closing: "We are very sorry for any concern this may cause you.",
   signature: "Yours sincerely,\n{{contact.name}}\n{{organisation}}",
 };
@@ -92,7 +91,7 @@ export const defaultStatementTemplates: Record<StatementPart, string> = {
   contact:
     "If you think you may be affected, please contact {{contact.name}}{{#contact.email}} at {{contact.email}}{{/contact.email}}{{#contact.phone}} or on {{contact.phone}}{{/contact.phone}}, quoting reference {{reference}}.",
   complaint:
-    "You have the right to complain to the data protection regulator where you live, such as the {{regulator.name}}.",
+    "You have the right to complain to the data protection regulator where you live: {{regulators}}.",
 };
 
 const templateText = z.string().max(10_000, "must be at most 10,000 characters");

@@ -58,7 +58,7 @@ const advice: Readonly<Record<string, string>> = {
   credentials:
     "Change your password for our service and for any other account where you use the same password, and turn on two-step verification where you can.",
   contact:
-    "Be wary of unexpected e-mails, texts or calls that mention this incident or ask for personal or payment details. We will never ask for your password.",
+    "Be wary of unexpected e-mails, texts or calls that mention this incident or ask for personal or payment details, and never give your password to anyone who contacts you.",
   government_id:
     "Watch for signs that someone is using your identity, such as letters about credit or accounts you did not apply for. You can check your credit file free of charge with a credit reference agency.",
   date_of_birth:

@@ -207,5 +207,6 @@ describe("regulator notices", () => {
     expect(toWinAnsi("Zoë Øster – café")).toBe("Zoë Øster – café");
     expect(toWinAnsi("Łukasz Świątek")).toBe("Lukasz Swiatek");
     expect(toWinAnsi("王")).toBe("?");
+    expect(toWinAnsi("Zoe\u0301\tSmith\r")).toBe("Zoé Smith");
   });
 });

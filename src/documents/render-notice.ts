@@ -178,7 +178,9 @@ export function renderNoticePdf(notice: RegulatorNotice): Promise<Buffer> {
  * The standard PDF fonts hold only the Windows-1252 characters. Anything else is written without its accents
  * where that leaves a letter ("Ł" becomes "L"), or as "?", rather than as a wrong glyph.
  */
-export function toWinAnsi(text: string): string {
+export function toWinAnsi(given: string): string {
+  // Composed first ("e" + combining acute becomes "é"); tabs become spaces and carriage returns go.
+  const text = given.normalize("NFC").replaceAll("\t", " ").replaceAll("\r", "");
   // Printable Latin-1 and the cp1252 extras pass untouched.
   if (/^[\x20-\x7e\n\u00a0-\u00ff‘’“”–—…€•]*$/.test(text)) return text;
   let out = "";

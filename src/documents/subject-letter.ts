@@ -13,7 +13,6 @@ import {
   letterHeadings,
   letterParts,
   letterTemplates,
-  type Escape,
   type LetterPart,
   type TemplateOverrides,
 } from "./letter-templates.js";
@@ -77,30 +76,92 @@ export interface LetterContext {
   shared: Record<string, unknown>;
 }
 
-/** Everything about the letters that is the same for every person, prepared once per run. */
-export function prepareLetters(input: LetterContextInput): LetterContext {
+/**
+ * What every letter of a run says, whoever it is for: the edition's content. Two runs with the same content
+ * send the same letter (the date on it aside), so this is what an edition's hash covers.
+ */
+export function letterContent(input: LetterContextInput) {
   const { incident } = input;
   const response = incident.response ?? {};
   const contact = response.contact;
   return {
-    input,
     templates: letterTemplates(input.templates),
+    organisation: incident.controller.name,
+    whatHappened: incident.description ?? incident.title,
+    awareDate: formatDay(incident.awareAt, input.timeZone),
+    consequences: response.consequences ?? "",
+    measuresTaken: response.measuresTaken ?? "",
+    measuresProposed: response.measuresProposed ?? "",
+    adviceToPeople: response.adviceToPeople ?? "",
+    contact: {
+      name: contact?.name ?? incident.controller.name,
+      role: contact?.role ?? "",
+      email: contact?.email ?? "",
+      phone: contact?.phone ?? "",
+      address: contact?.address ?? "",
+    },
+    reference: input.breachId.slice(0, 8).toUpperCase(),
+    regulators: Object.fromEntries(
+      Object.entries(input.regulators).map(([code, regulator]) => [code, regulator.name]),
+    ),
+    leadJurisdiction: input.leadJurisdiction,
+    specialCategories: input.specialCategories,
+  };
+}
+
+/**
+ * What GDPR Art 34(2) (and the islands' equivalents) require of a letter that the facts do not give yet: each
+ * names the incident field to fill in. Letters can be drafted without them; they should not be sent.
+ */
+export function missingFromLetters(input: LetterContextInput): { field: string; message: string }[] {
+  const response = input.incident.response ?? {};
+  const missing: { field: string; message: string }[] = [];
+  const contact = response.contact;
+  if (contact === undefined || (contact.email ?? contact.phone ?? contact.address) === undefined)
+    missing.push({
+      field: "response.contact",
+      message:
+        "the letter must give a contact point with an e-mail, phone or address (GDPR Art 34(2), 33(3)(b))",
+    });
+  if (response.consequences === undefined)
+    missing.push({
+      field: "response.consequences",
+      message: "the letter must describe the likely consequences (GDPR Art 34(2), 33(3)(c))",
+    });
+  if (response.measuresTaken === undefined && response.measuresProposed === undefined)
+    missing.push({
+      field: "response.measuresTaken",
+      message: "the letter must describe the measures taken or proposed (GDPR Art 34(2), 33(3)(d))",
+    });
+  return missing;
+}
+
+/** Everything about the letters that is the same for every person, prepared once per run. */
+export function prepareLetters(input: LetterContextInput): LetterContext {
+  const content = letterContent(input);
+  const {
+    organisation,
+    whatHappened,
+    awareDate,
+    consequences,
+    measuresTaken,
+    measuresProposed,
+    contact,
+    reference,
+  } = content;
+  return {
+    input,
+    templates: content.templates,
     shared: {
-      organisation: incident.controller.name,
+      organisation,
+      whatHappened,
+      awareDate,
+      consequences,
+      measuresTaken,
+      measuresProposed,
+      contact,
+      reference,
       date: formatDay(input.preparedAt, input.timeZone),
-      whatHappened: incident.description ?? incident.title,
-      awareDate: formatDay(incident.awareAt, input.timeZone),
-      consequences: response.consequences ?? "",
-      measuresTaken: response.measuresTaken ?? "",
-      measuresProposed: response.measuresProposed ?? "",
-      contact: {
-        name: contact?.name ?? incident.controller.name,
-        role: contact?.role ?? "",
-        email: contact?.email ?? "",
-        phone: contact?.phone ?? "",
-        address: contact?.address ?? "",
-      },
-      reference: input.breachId.slice(0, 8).toUpperCase(),
     },
   };
 }
@@ -115,7 +176,8 @@ function regulatorFor(context: LetterContext, jurisdiction: string): RegulatorCo
 
 function viewFor(context: LetterContext, recipient: LetterRecipient, regulator: RegulatorContact) {
   const response = context.input.incident.response ?? {};
-  const categories = recipient.categories.length > 0 ? recipient.categories : ["name"];
+  const categories =
+    recipient.categories.length > 0 ? recipient.categories : context.input.incident.dataCategories;
   const advice = [response.adviceToPeople, ...adviceFor(categories)].filter(
     (text): text is string => text !== undefined && text.length > 0,
   );
@@ -123,26 +185,25 @@ function viewFor(context: LetterContext, recipient: LetterRecipient, regulator: 
   return {
     ...context.shared,
     person: { name },
-    greeting: name.length > 0 ? `Dear ${name}` : "Dear member",
+    greeting: name.length > 0 ? `Dear ${name}` : "Dear Sir or Madam",
     yourData: englishList(letterCategoryPhrases(categories)),
     hasSpecialData: categories.some((c) => context.input.specialCategories.includes(c)),
     advice:
       advice.length > 0
         ? advice.join(" ")
         : "Be wary of unexpected messages that mention this incident or ask for your personal details.",
-    regulator: { name: regulator.name, web: regulator.web ?? "", phone: regulator.phone ?? "" },
+    regulator: { name: regulator.name },
   };
 }
 
-/** One person's letter; `escape` is applied to every value placed in the wording (HTML escaping for e-mail). */
-export function buildSubjectLetter(
-  context: LetterContext,
-  recipient: LetterRecipient,
-  escape?: Escape,
-): SubjectLetter {
+/**
+ * One person's letter, as plain text: the wording is filled in as text, and HTML output escapes the whole of
+ * it (the organisation's template text and the values from the exposed files alike).
+ */
+export function buildSubjectLetter(context: LetterContext, recipient: LetterRecipient): SubjectLetter {
   const regulator = regulatorFor(context, recipient.jurisdiction);
   const view = viewFor(context, recipient, regulator);
-  const fill = (part: LetterPart) => fillTemplate(context.templates[part], view, escape).trim();
+  const fill = (part: LetterPart) => fillTemplate(context.templates[part], view).trim();
   const paragraphs: LetterParagraph[] = [];
   for (const part of letterParts) {
     if (part === "subject") continue;
@@ -180,7 +241,12 @@ export function renderLetterText(letter: SubjectLetter): string {
   return out.join("\n");
 }
 
-/** The letter as an HTML e-mail body. Build the letter with `escapeHtml` first, so values are escaped. */
+/** A paragraph of plain text as HTML: escaped, line breaks kept. */
+export function htmlParagraph(text: string): string {
+  return escapeHtml(text).replaceAll("\n", "<br>");
+}
+
+/** The letter as an HTML e-mail body: every piece of text escaped. */
 export function renderLetterHtml(letter: SubjectLetter): string {
   const body = letter.paragraphs
     .map(
@@ -188,16 +254,14 @@ export function renderLetterHtml(letter: SubjectLetter): string {
         (p.heading === null
           ? ""
           : `<h2 style="font-size:16px;margin:20px 0 4px">${escapeHtml(p.heading)}</h2>`) +
-        `<p style="margin:0 0 12px">${p.text.replaceAll("\n", "<br>")}</p>`,
+        `<p style="margin:0 0 12px">${htmlParagraph(p.text)}</p>`,
     )
     .join("\n");
   return `<!doctype html>
-<html lang="en-GB"><head><meta charset="utf-8"><title>${letter.subject}</title></head>
+<html lang="en-GB"><head><meta charset="utf-8"><title>${escapeHtml(letter.subject)}</title></head>
 <body style="font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.5;color:#111;max-width:640px;margin:0 auto;padding:16px">
 <p style="color:#555;margin:0 0 16px">${escapeHtml(letter.organisation)} · ${escapeHtml(letter.date)}</p>
 ${body}
 </body></html>
 `;
 }
-
-export { escapeHtml };

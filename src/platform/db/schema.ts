@@ -237,6 +237,7 @@ export interface OutboxTable {
   attempts: Generated<number>;
   next_attempt_at: Date;
   locked_until: Date | null;
+  claim_token: string | null;
   last_error: string | null;
   result: unknown;
   created_at: Date;

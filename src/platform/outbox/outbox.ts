@@ -11,7 +11,9 @@
  * A failure with a definite answer (the server refused) is retried with exponential back-off, up to
  * `maxAttempts`, then `failed`. Claims use `FOR UPDATE SKIP LOCKED`, so several servers can share the work.
  */
-import { sql, type Kysely, type Transaction } from "kysely";
+import { sql, type Kysely } from "kysely";
+import { appendAuditEvents, type AuditEventInput } from "../audit/audit-log.js";
+import { createGroupCommit } from "../db/group-commit.js";
 import type { OutboxState, Schema } from "../db/schema.js";
 import { newId } from "../ids.js";
 
@@ -36,8 +38,8 @@ export interface ClaimedJob {
   breachId: string | null;
   payload: unknown;
   attempts: number;
-  /** The claim's lease: settling checks it, so a worker that lost its claim settles nothing. */
-  lease: Date;
+  /** This claim's token: only its holder may commit or settle the job, so a worker that lost it does nothing. */
+  token: string;
 }
 
 /** An error that says whether the work certainly did not happen (the server answered with a refusal). */
@@ -63,8 +65,10 @@ export interface JobHandler {
    * and give up (throw) if it rejects: the lease was lost, and another worker owns the job.
    */
   run(job: ClaimedJob, control: { commit(): Promise<void> }): Promise<unknown>;
-  /** Records the outcome (an audit event, say) in the transaction that settles the job. */
-  settled?(trx: Transaction<Schema>, job: ClaimedJob, outcome: Outcome, at: Date): Promise<void>;
+  /** Called with each claimed batch before its jobs run: a place to read what they need in one query. */
+  prepare?(jobs: readonly ClaimedJob[]): Promise<void>;
+  /** The audit event recording an outcome, appended in the transaction that settles the job (none: null). */
+  auditEvent?(job: ClaimedJob, outcome: Outcome): AuditEventInput | null;
 }
 
 export interface OutboxOptions {
@@ -124,12 +128,18 @@ export function backoffDelay(attempts: number, first: number, max: number, rando
 export function createOutboxWorker(options: OutboxOptions) {
   const { db, clock, handlers } = options;
   const leaseMs = options.leaseMs ?? 60_000;
-  const batch = options.batch ?? 32;
-  const concurrency = options.concurrency ?? 4;
+  const concurrency = options.concurrency ?? 8;
+  // No more than can run at once: a claimed job waiting its turn would hold a claim it is not using.
+  const batch = options.batch ?? concurrency;
   const pollMs = options.pollMs ?? 1_000;
   const maxAttempts = options.maxAttempts ?? 8;
   const backoff = options.backoffMs ?? { first: 2_000, max: 10 * 60_000 };
   const kinds = Object.keys(handlers);
+  let onError =
+    options.onError ??
+    ((error: unknown) => {
+      process.stderr.write(`dpdesk outbox: ${error instanceof Error ? error.message : String(error)}\n`);
+    });
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
   let stopped = true;
@@ -141,7 +151,15 @@ export function createOutboxWorker(options: OutboxOptions) {
     const now = clock.now();
     const retried = await db
       .updateTable("outbox")
-      .set({ state: "pending", locked_until: null, next_attempt_at: now, updated_at: now })
+      // The attempt was cut off before it could send anything: it does not count against the job.
+      .set({
+        state: "pending",
+        locked_until: null,
+        claim_token: null,
+        next_attempt_at: now,
+        updated_at: now,
+        attempts: sql<number>`greatest(attempts - 1, 0)`,
+      })
       .where("state", "=", "sending")
       .where("locked_until", "<", now)
       .returning("job_id")
@@ -151,6 +169,7 @@ export function createOutboxWorker(options: OutboxOptions) {
       .set({
         state: "uncertain",
         locked_until: null,
+        claim_token: null,
         updated_at: now,
         last_error:
           "The process stopped after the message was handed to the mail server and before its answer was recorded: it may have been delivered. Check the mail server's log for its Message-ID, then settle it as sent or to be sent again.",
@@ -174,8 +193,10 @@ export function createOutboxWorker(options: OutboxOptions) {
       breach_id: string | null;
       payload: unknown;
       attempts: number;
+      claim_token: string;
     }>`
-      update outbox set state = 'sending', attempts = attempts + 1, locked_until = ${until}, updated_at = ${now}
+      update outbox set state = 'sending', attempts = attempts + 1, locked_until = ${until}, updated_at = ${now},
+        claim_token = gen_random_uuid()
       where (org_id, job_id) in (
         select org_id, job_id from outbox
         where state = 'pending' and next_attempt_at <= ${now} and kind in (${sql.join(kinds)})
@@ -183,7 +204,7 @@ export function createOutboxWorker(options: OutboxOptions) {
         limit ${batch}
         for update skip locked
       )
-      returning org_id, job_id, kind, dedupe_key, breach_id, payload, attempts`.execute(db);
+      returning org_id, job_id, kind, dedupe_key, breach_id, payload, attempts, claim_token`.execute(db);
     return result.rows.map((row) => ({
       orgId: row.org_id,
       jobId: row.job_id,
@@ -192,34 +213,59 @@ export function createOutboxWorker(options: OutboxOptions) {
       breachId: row.breach_id,
       payload: typeof row.payload === "string" ? (JSON.parse(row.payload) as unknown) : row.payload,
       attempts: row.attempts,
-      lease: until,
+      token: row.claim_token,
     }));
   }
 
-  async function settle(job: ClaimedJob, handler: JobHandler, outcome: Outcome, from: OutboxState[]) {
+  interface Settlement {
+    job: ClaimedJob;
+    handler: JobHandler;
+    outcome: Outcome;
+    from: OutboxState[];
+  }
+
+  /**
+   * Settles jobs of one organisation in one transaction (group commit: jobs finishing while the last group is
+   * written form the next), with their audit events appended in one go.
+   */
+  async function settleGroup(orgId: string, items: readonly Settlement[]): Promise<null[]> {
     const now = clock.now();
     await db.transaction().execute(async (trx) => {
-      const updated = await trx
-        .updateTable("outbox")
-        .set({
-          state: outcome.state,
-          locked_until: null,
-          updated_at: now,
-          ...(outcome.state === "sent"
-            ? { result: JSON.stringify(outcome.result), last_error: null }
-            : { last_error: outcome.error }),
-          ...(outcome.state === "pending" ? { next_attempt_at: outcome.nextAttemptAt } : {}),
-        })
-        .where("org_id", "=", job.orgId)
-        .where("job_id", "=", job.jobId)
-        .where("state", "in", from)
-        .where("locked_until", "=", job.lease)
-        .returning("job_id")
-        .execute();
-      // A job recovered by another worker meanwhile is no longer ours to settle.
-      if (updated.length === 1 && handler.settled !== undefined)
-        await handler.settled(trx, job, outcome, now);
+      const events: AuditEventInput[] = [];
+      for (const { job, handler, outcome, from } of items) {
+        const updated = await trx
+          .updateTable("outbox")
+          .set({
+            state: outcome.state,
+            locked_until: null,
+            updated_at: now,
+            ...(outcome.state === "sent"
+              ? { result: JSON.stringify(outcome.result), last_error: null }
+              : { last_error: outcome.error }),
+            ...(outcome.state === "pending" ? { next_attempt_at: outcome.nextAttemptAt } : {}),
+          })
+          .where("org_id", "=", orgId)
+          .where("job_id", "=", job.jobId)
+          .where("state", "in", from)
+          .where("claim_token", "=", job.token)
+          .returning("job_id")
+          .execute();
+        // A job recovered by another worker meanwhile is no longer ours to settle.
+        const event = updated.length === 1 ? (handler.auditEvent?.(job, outcome) ?? null) : null;
+        if (event !== null) events.push(event);
+      }
+      await appendAuditEvents(trx, orgId, events, now);
     });
+    return items.map(() => null);
+  }
+
+  const settlements = createGroupCommit<Settlement, null>((orgId, items) => settleGroup(orgId, items), {
+    maxBatch: 64,
+    concurrency: 1,
+  });
+
+  async function settle(job: ClaimedJob, handler: JobHandler, outcome: Outcome, from: OutboxState[]) {
+    await settlements.submit(job.orgId, { job, handler, outcome, from });
   }
 
   async function runJob(job: ClaimedJob): Promise<void> {
@@ -235,10 +281,10 @@ export function createOutboxWorker(options: OutboxOptions) {
         .where("org_id", "=", job.orgId)
         .where("job_id", "=", job.jobId)
         .where("state", "=", "sending")
-        .where("locked_until", ">", now)
+        .where("claim_token", "=", job.token)
         .returning("job_id")
         .execute();
-      if (rows.length !== 1) throw new Error("the job's lease ran out: another worker may own it now");
+      if (rows.length !== 1) throw new Error("the job's claim was lost: another worker may own it now");
       progress.committed = true;
     };
     try {
@@ -278,12 +324,43 @@ export function createOutboxWorker(options: OutboxOptions) {
       await recover();
       const jobs = await claim();
       if (jobs.length === 0) return total;
+      for (const [kind, handler] of Object.entries(handlers)) {
+        const mine = jobs.filter((job) => job.kind === kind);
+        if (mine.length > 0 && handler.prepare !== undefined)
+          await handler.prepare(mine).catch((error: unknown) => {
+            onError(error);
+          });
+      }
       const queue = [...jobs];
-      await Promise.all(
-        Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
-          for (let job = queue.shift(); job !== undefined; job = queue.shift()) await runJob(job);
-        }),
+      // The claims are renewed while their jobs run, so a slow mail server never makes a job look abandoned.
+      const heartbeat = setInterval(
+        () => {
+          const now = clock.now();
+          db.updateTable("outbox")
+            .set({ locked_until: new Date(now.getTime() + leaseMs) })
+            .where(
+              "claim_token",
+              "in",
+              jobs.map((job) => job.token),
+            )
+            .where("state", "in", ["sending", "committing"])
+            .execute()
+            .catch((error: unknown) => {
+              onError(error);
+            });
+        },
+        Math.max(250, Math.floor(leaseMs / 3)),
       );
+      try {
+        const lanes = await Promise.allSettled(
+          Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+            for (let job = queue.shift(); job !== undefined; job = queue.shift()) await runJob(job);
+          }),
+        );
+        for (const lane of lanes) if (lane.status === "rejected") onError(lane.reason);
+      } finally {
+        clearInterval(heartbeat);
+      }
       total += jobs.length;
       if (stopping) return total;
     }
@@ -306,7 +383,9 @@ export function createOutboxWorker(options: OutboxOptions) {
     }
     running = drain()
       .then(() => undefined)
-      .catch((error: unknown) => options.onError?.(error))
+      .catch((error: unknown) => {
+        onError(error);
+      })
       .finally(() => {
         running = null;
         if (wakeAgain) {
@@ -319,6 +398,10 @@ export function createOutboxWorker(options: OutboxOptions) {
   return {
     recover,
     drain,
+    /** Where errors of the background work go (the server's log); by default standard error. */
+    reportErrorsTo(handler: (error: unknown) => void) {
+      onError = handler;
+    },
     /** Runs in the background: polls every `pollMs`, and at once after `wake()`. */
     start() {
       stopped = false;

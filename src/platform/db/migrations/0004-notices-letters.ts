@@ -8,7 +8,8 @@
  *   that every person's letter of one edition says the same and a resend is recognised as the same letter.
  * - `outbox`: work to be done once, such as sending one person one edition's e-mail. `dedupe_key` makes
  *   enqueuing idempotent; `state` records how far delivery got, so that a crash never sends a letter twice.
- *   Payloads name people by their keyed hash only; their addresses stay sealed in `recipients`.
+ *   Payloads name people by their keyed hash only; their addresses stay sealed in `recipients`. A claim
+ *   (`claim_token`, `locked_until`) is renewed while its worker runs; only the claim's holder may move the job on.
  */
 import { sql, type Kysely } from "kysely";
 
@@ -62,6 +63,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       attempts integer not null default 0,
       next_attempt_at timestamptz not null,
       locked_until timestamptz,
+      claim_token uuid,
       last_error text,
       result jsonb,
       created_at timestamptz not null,
