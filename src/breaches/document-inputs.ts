@@ -60,6 +60,7 @@ export function noticeInputFor(
     version: options.version,
     preparedAt: options.at.toISOString(),
     given: noticesGiven(breach),
+    delayReasonItem: packOf(obligation)?.delayReasonItem ?? null,
   };
 }
 

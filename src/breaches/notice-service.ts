@@ -32,6 +32,10 @@ export const noticeKeepSchema = z.strictObject({
 
 export const noticeQuerySchema = z.strictObject({
   format: z.enum(noticeFormats).default("json"),
+  annotate: z.enum(["true", "false"]).optional().meta({
+    description:
+      "Show under each heading what the law asks and its source (default: true for the draft, false for kept versions, the copy to file)",
+  }),
   version: z
     .union([z.literal("draft"), z.literal("latest"), z.coerce.number().int().min(1)])
     .default("latest"),
@@ -123,15 +127,19 @@ export function createNoticeService({
     );
   }
 
-  async function render(notice: RegulatorNotice, format: NoticeFormat): Promise<RenderedDocument> {
+  async function render(
+    notice: RegulatorNotice,
+    format: NoticeFormat,
+    annotate: boolean,
+  ): Promise<RenderedDocument> {
     const name = `notice-${notice.jurisdiction}-${notice.version === null ? "draft" : `v${notice.version}`}`;
     const body =
       format === "pdf"
-        ? await renderNoticePdf(notice)
+        ? await renderNoticePdf(notice, { annotate })
         : format === "html"
-          ? renderNoticeHtml(notice)
+          ? renderNoticeHtml(notice, { annotate })
           : format === "text"
-            ? renderNoticeText(notice)
+            ? renderNoticeText(notice, { annotate })
             : JSON.stringify(notice, null, 2);
     const extension = format === "text" ? "txt" : format;
     return { contentType: noticeContentTypes[format], filename: `${name}.${extension}`, body, notice };
@@ -246,8 +254,9 @@ export function createNoticeService({
     async renderNotice(principal: Principal, breachId: string, jurisdiction: string, queryInput: unknown) {
       requirePermission(principal, "read");
       const query = validateInput(noticeQuerySchema, queryInput, undefined, "(query)");
+      const annotate = query.annotate === undefined ? query.version === "draft" : query.annotate === "true";
       if (query.version === "draft")
-        return render(await draft(principal, breachId, jurisdiction), query.format);
+        return render(await draft(principal, breachId, jurisdiction), query.format, annotate);
       await breaches.getBreach(principal, breachId);
       let select = db
         .selectFrom("notice_versions")
@@ -266,7 +275,7 @@ export function createNoticeService({
             ? `kept notice for ${jurisdiction} (none kept yet: keep one first, or ask for version=draft)`
             : `notice version ${query.version} for ${jurisdiction}`,
         );
-      return render(row.content as RegulatorNotice, query.format);
+      return render(row.content as RegulatorNotice, query.format, annotate);
     },
   };
 }

@@ -59,7 +59,7 @@ describe("regulator notices", () => {
       version: 1,
       phase: "initial",
       complete: false,
-      missing: ["likely_consequences"],
+      missing: ["likely_consequences", "phasing"],
     });
     const again = await org.api.post(`/api/v1/breaches/${id}/notices`, { jurisdiction: "IM" });
     expect(again.status).toBe(200);
@@ -79,7 +79,15 @@ describe("regulator notices", () => {
     expect(v1.status).toBe(200);
     expect(v1.headers["content-type"]).toContain("text/plain");
     expect(v1.body).toContain("Initial report (version 1)");
-    expect(v1.body).toContain("Incomplete: 1 required item still to follow (Likely consequences)");
+    expect(v1.body).toContain(
+      "Incomplete: 2 required items still to follow (Likely consequences; Information still to come)",
+    );
+    // The kept copy, to file, leaves out the notes on what the law asks; they are there on request.
+    expect(v1.body).not.toContain("Asked for:");
+    const annotated = await org.api.get(
+      `/api/v1/breaches/${id}/notices/IM?version=1&format=text&annotate=true`,
+    );
+    expect(annotated.body).toContain("Asked for: The nature of the breach");
     const latest = await org.api.get(`/api/v1/breaches/${id}/notices/IM?format=pdf`);
     expect(latest.headers["content-type"]).toBe("application/pdf");
     expect(latest.headers["x-dpdesk-missing"]).toBe("none");

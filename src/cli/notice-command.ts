@@ -16,6 +16,7 @@ interface NoticeOptions {
   out?: string;
   draft?: boolean;
   version?: string;
+  annotate?: boolean;
   api: string;
   token?: string;
 }
@@ -38,6 +39,10 @@ export function registerNoticeCommand(program: Command, io: CliIo): void {
     )
     .option("--draft", "preview the current draft without keeping it as a version")
     .option("--version <n>", "an earlier kept version instead of keeping the current draft")
+    .option(
+      "--annotate",
+      "show under each heading what the law asks and its source (drafts have them; the copy to file does not)",
+    )
     .addHelpText(
       "after",
       '\nEach kept version is evidence (an audit event with its SHA-256). The first is the initial report, later ones\nfollow-ups. Items the law or form asks for that the facts do not answer yet are named on standard error;\nadd them with PATCH /api/v1/breaches/ID {"response": {...}}.\nExit codes: 0 written; 2 bad input or the API refused (one line saying why); 1 internal failure.',
@@ -68,7 +73,7 @@ export function registerNoticeCommand(program: Command, io: CliIo): void {
       const document = await fetchDocument(
         target,
         "--breach/--jurisdiction",
-        `${base}/${encodeURIComponent(jurisdiction)}?version=${version}&format=${options.format}`,
+        `${base}/${encodeURIComponent(jurisdiction)}?version=${version}&format=${options.format}${options.annotate === true ? "&annotate=true" : ""}`,
       );
       const missing = document.headers.get("x-dpdesk-missing") ?? "none";
       if (options.out === undefined) io.stdout(document.bytes.toString("utf8"));

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { flatText, readPdfText } from "../../test/support/pdf-text.js";
-import { assessBreach, parseIncident, type Incident, type Obligation } from "../law/index.js";
+import { assessBreach, parseIncident, rulePacks, type Incident, type Obligation } from "../law/index.js";
 import { buildRegulatorNotice, type NoticeInput } from "./regulator-notice.js";
 import { renderNoticeHtml, renderNoticePdf, renderNoticeText, toWinAnsi } from "./render-notice.js";
 
@@ -23,8 +23,8 @@ const zones: Record<string, string> = {
   GG: "Europe/Guernsey",
 };
 
-function noticeFor(incident: Incident, jurisdiction: string, at = "2025-06-26T12:00:00Z") {
-  const assessment = assessBreach(incident, { at: new Date(at) });
+function noticeFor(incident: Incident, jurisdiction: string, at = "2025-06-26T12:00:00Z", assessedAt = at) {
+  const assessment = assessBreach(incident, { at: new Date(assessedAt) });
   const obligation = assessment.obligations.find((o) => o.jurisdiction === jurisdiction) as Obligation;
   const input: NoticeInput = {
     breachId: "0197a000-0000-7000-8000-000000000001",
@@ -36,6 +36,7 @@ function noticeFor(incident: Incident, jurisdiction: string, at = "2025-06-26T12
     version: null,
     preparedAt: at,
     given: [],
+    delayReasonItem: rulePacks.find((pack) => pack.id === obligation.pack?.id)?.delayReasonItem ?? null,
   };
   return { notice: buildRegulatorNotice(input), obligation, input };
 }
@@ -55,7 +56,9 @@ describe("regulator notices", () => {
     (jurisdiction, regulator, extras) => {
       const { notice, obligation } = noticeFor(prospect(), jurisdiction);
       expect(notice.regulator.name).toContain(regulator.split(" (")[0]);
-      expect(notice.sections.map((s) => s.id)).toEqual(obligation.regulator.contents.map((c) => c.id));
+      const asked = obligation.regulator.contents.map((c) => c.id);
+      const extra = asked.includes("others_informed") ? [] : ["others_informed"];
+      expect(notice.sections.map((s) => s.id)).toEqual([...asked, ...extra]);
       for (const id of [
         "nature",
         "subjects_concerned",
@@ -84,6 +87,7 @@ describe("regulator notices", () => {
       "contact_point",
       "likely_consequences",
       "measures",
+      "others_informed",
     ]);
     expect(notice.sections[0]?.citation).toContain("GDPR Art 33(3)");
     expect(notice.missing).toEqual([]);
@@ -134,9 +138,9 @@ describe("regulator notices", () => {
       }),
       "IM",
     );
-    expect(notice.missing.map((m) => m.id)).toEqual(["likely_consequences"]);
-    const phasing = notice.sections.find((s) => s.id === "phasing");
-    expect(phasing?.answer?.[0]).toContain("Still to come: likely consequences");
+    expect(notice.missing.map((m) => m.id)).toEqual(["likely_consequences", "phasing"]);
+    const phasing = notice.missing.find((m) => m.id === "phasing");
+    expect(phasing?.requirement).toContain("Still to come: likely consequences");
   });
 
   it("a late notice carries the reasons for the delay, and names the item when they are not given", () => {
@@ -152,6 +156,52 @@ describe("regulator notices", () => {
     );
     expect(given.notice.missing).toEqual([]);
     expect(renderNoticeText(given.notice)).toContain("Our systems were down over the weekend.");
+  });
+
+  it("a notice prepared after the deadline owes the reasons for the delay, though assessed before it", () => {
+    for (const jurisdiction of ["GB", "IM", "JE", "GG"]) {
+      const { notice } = noticeFor(prospect(), jurisdiction, "2025-07-01T12:00:00Z", "2025-06-26T12:00:00Z");
+      expect(notice.deadline.late, jurisdiction).toBe(true);
+      expect(
+        notice.sections.map((s) => s.id),
+        jurisdiction,
+      ).toContain("delay_reason");
+      expect(
+        notice.missing.map((m) => m.id),
+        jurisdiction,
+      ).toContain("delay_reason");
+    }
+  });
+
+  it("the Isle of Man notice needs a timescale for what is still to come", () => {
+    const withoutTimescale = noticeFor(
+      prospect((raw) => delete (raw.response as Record<string, unknown>).consequences),
+      "IM",
+    ).notice;
+    expect(withoutTimescale.missing.map((m) => m.id)).toEqual(["likely_consequences", "phasing"]);
+    const withTimescale = noticeFor(
+      prospect((raw) => {
+        const response = raw.response as Record<string, unknown>;
+        delete response.consequences;
+        response.stillToCome = "The likely consequences, once the forensic report is in, by 4 July 2025.";
+      }),
+      "IM",
+    ).notice;
+    expect(withTimescale.missing.map((m) => m.id)).toEqual(["likely_consequences"]);
+    expect(withTimescale.sections.find((s) => s.id === "phasing")?.answer).toEqual([
+      "Still to come: likely consequences.",
+      "The likely consequences, once the forensic report is in, by 4 July 2025.",
+    ]);
+  });
+
+  it("every notice says who else has been told, where the form does not ask it is never missing", () => {
+    const { notice } = noticeFor(
+      prospect((raw) => delete (raw.response as Record<string, unknown>).othersInformed),
+      "GG",
+    );
+    const others = notice.sections.find((s) => s.id === "others_informed");
+    expect(others?.answer).toEqual(["Nobody else yet."]);
+    expect(notice.missing).toEqual([]);
   });
 
   it("others informed lists the notices already given to other regulators", () => {

@@ -33,6 +33,8 @@ export interface NoticeInput {
   preparedAt: string;
   /** Notices already given, to any regulator or to people (for "others informed"). */
   given: readonly NoticeGiven[];
+  /** The law's item for the reasons for a late report (null where the law sets no deadline). */
+  delayReasonItem: NoticeItem | null;
 }
 
 export interface NoticeSection {
@@ -100,30 +102,61 @@ export function noticeHeading(id: string): string {
   return headings[id] ?? id.replaceAll("_", " ");
 }
 
+/**
+ * Who else has been told matters to every regulator when several investigate one breach together (the news
+ * seed: four regulators on one union breach); where a pack does not ask for it, it is added, and never missing.
+ */
+const othersInformedItem: NoticeItem = {
+  id: "others_informed",
+  text: "Who else has been told (other regulators, the police, the people affected).",
+  citation:
+    "seeds/news-joint-investigation-prospect.txt (the ICO, the Isle of Man, Jersey and Guernsey regulators investigating one breach jointly)",
+};
+
 export function buildRegulatorNotice(input: NoticeInput): RegulatorNotice {
   const { incident, obligation } = input;
   const answerOf = answerers(input);
-  const sections = obligation.regulator.contents.map((item: NoticeItem) => ({
+  const deadline = obligation.regulator.deadline;
+  const late = deadline !== null && Date.parse(input.preparedAt) > Date.parse(deadline);
+  const items = [...obligation.regulator.contents];
+  // The assessment was made before the deadline passed; the notice prepared after it owes the reasons.
+  if (late && input.delayReasonItem !== null && !items.some((item) => item.id === "delay_reason"))
+    items.push(input.delayReasonItem);
+  const optional = new Set(optionalItems);
+  if (!items.some((item) => item.id === "others_informed") && obligation.pack !== null) {
+    items.push(othersInformedItem);
+    optional.add("others_informed");
+  }
+  const sections = items.map((item: NoticeItem) => ({
     id: item.id,
     heading: noticeHeading(item.id),
     requirement: item.text,
     citation: item.citation,
-    answer: answerOf(item.id),
+    answer:
+      optional.has(item.id) && item.id === "others_informed"
+        ? (answerOf(item.id) ?? ["Nobody else yet."])
+        : answerOf(item.id),
   }));
   const missing = sections
-    .filter((section) => section.answer === null && !optionalItems.has(section.id))
+    .filter((section) => section.answer === null && !optional.has(section.id))
     .map(({ id, heading, requirement }) => ({ id, heading, requirement }));
-  // The phasing item (Isle of Man) is answered from what is missing when the organisation has not said.
+  // The phasing item (Isle of Man) lists what is missing; when something is, the organisation must also say
+  // when it will follow (RULEBOOK §4.1: "give an estimated timescale"), so without `stillToCome` it is missing.
   for (const section of sections)
-    if (section.id === "phasing" && section.answer === null)
-      section.answer =
-        missing.length === 0
-          ? ["Nothing: this notice gives everything the Commissioner asks for."]
-          : [
-              `Still to come: ${englishList(missing.map((m) => m.heading.toLowerCase()))}. We will send these without undue further delay.`,
-            ];
-  const deadline = obligation.regulator.deadline;
-  const late = deadline !== null && Date.parse(input.preparedAt) > Date.parse(deadline);
+    if (section.id === "phasing" && section.answer === null) {
+      if (missing.length === 0)
+        section.answer = ["Nothing: this notice gives everything the Commissioner asks for."];
+      else
+        missing.push({
+          id: section.id,
+          heading: section.heading,
+          requirement: `${section.requirement} Still to come: ${englishList(missing.map((m) => m.heading.toLowerCase()))}.`,
+        });
+    } else if (section.id === "phasing" && missing.length > 0)
+      section.answer = [
+        `Still to come: ${englishList(missing.map((m) => m.heading.toLowerCase()))}.`,
+        ...(section.answer ?? []),
+      ];
   return {
     kind: "regulator_notice",
     breachId: input.breachId,

@@ -57,13 +57,24 @@ function completeness(notice: RegulatorNotice): string {
     : `Incomplete: ${notice.missing.length} required item${notice.missing.length === 1 ? "" : "s"} still to follow (${notice.missing.map((m) => m.heading).join("; ")}).`;
 }
 
-export function renderNoticeText(notice: RegulatorNotice): string {
+/**
+ * `annotate`: under each heading, what the law or form asks for and its source, for the people preparing the
+ * notice. The copy filed with the regulator leaves them out.
+ */
+export interface RenderOptions {
+  annotate: boolean;
+}
+
+export function renderNoticeText(
+  notice: RegulatorNotice,
+  { annotate }: RenderOptions = { annotate: true },
+): string {
   const out: string[] = [notice.title.toUpperCase(), status(notice), ""];
   for (const row of preamble(notice)) out.push(`${row.label}: ${row.value}`);
   out.push("", completeness(notice), "");
   notice.sections.forEach((section, index) => {
     out.push(`${index + 1}. ${section.heading}`);
-    out.push(`   (Asked for: ${section.requirement} Source: ${section.citation})`);
+    if (annotate) out.push(`   (Asked for: ${section.requirement} Source: ${section.citation})`);
     for (const paragraph of section.answer ?? [missingText]) out.push(paragraph, "");
     if (section.answer === null) out.push("");
   });
@@ -75,7 +86,10 @@ export function renderNoticeText(notice: RegulatorNotice): string {
   );
 }
 
-export function renderNoticeHtml(notice: RegulatorNotice): string {
+export function renderNoticeHtml(
+  notice: RegulatorNotice,
+  { annotate }: RenderOptions = { annotate: true },
+): string {
   const rows = preamble(notice)
     .map((row) => `<tr><th scope="row">${escapeHtml(row.label)}</th><td>${escapeHtml(row.value)}</td></tr>`)
     .join("\n");
@@ -87,8 +101,7 @@ export function renderNoticeHtml(notice: RegulatorNotice): string {
           : section.answer.map((p) => `<p>${escapeHtml(p).replaceAll("\n", "<br>")}</p>`).join("\n");
       return `<section id="${escapeHtml(section.id)}">
 <h2>${index + 1}. ${escapeHtml(section.heading)}</h2>
-<p class="asks">Asked for: ${escapeHtml(section.requirement)} <span class="source">Source: ${escapeHtml(section.citation)}</span></p>
-${body}
+${annotate ? `<p class="asks">Asked for: ${escapeHtml(section.requirement)} <span class="source">Source: ${escapeHtml(section.citation)}</span></p>\n` : ""}${body}
 </section>`;
     })
     .join("\n");
@@ -121,7 +134,10 @@ ${sections}
 }
 
 /** The notice as a PDF (A4, standard fonts). Resolves once the document is complete. */
-export function renderNoticePdf(notice: RegulatorNotice): Promise<Buffer> {
+export function renderNoticePdf(
+  notice: RegulatorNotice,
+  { annotate }: RenderOptions = { annotate: true },
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({
       size: "A4",
@@ -159,12 +175,13 @@ export function renderNoticePdf(notice: RegulatorNotice): Promise<Buffer> {
         .font("Helvetica-Bold")
         .fontSize(11.5)
         .text(`${index + 1}. ${text(section.heading)}`);
-      doc
-        .moveDown(0.15)
-        .font("Helvetica-Oblique")
-        .fontSize(8.5)
-        .fillColor("#555")
-        .text(text(`Asked for: ${section.requirement} Source: ${section.citation}`));
+      if (annotate)
+        doc
+          .moveDown(0.15)
+          .font("Helvetica-Oblique")
+          .fontSize(8.5)
+          .fillColor("#555")
+          .text(text(`Asked for: ${section.requirement} Source: ${section.citation}`));
       doc.fillColor("#000").font("Helvetica").fontSize(10);
       if (section.answer === null)
         doc.moveDown(0.3).font("Helvetica-Bold").fillColor("#8a1c1c").text(missingText).fillColor("#000");
