@@ -43,16 +43,22 @@ export function registerLetterRoutes(server: FastifyInstance, letters: LetterSer
     },
     async (request, reply) => {
       const principal = principalOf(request);
-      // Checks (the breach, the caller's permission) run before the response starts, so they still answer 4xx.
-      await letters.letterContext(principal, request.params.id);
+      // Checks (the breach, the caller's right to people's details) run before the response starts, so they
+      // still answer 4xx; the export itself is recorded in the audit chain.
+      await letters.recordExport(principal, request.params.id);
       const stream = new PassThrough();
       // Waits while the client is behind (memory stays bounded), and otherwise yields to other requests.
       const pause = async () => {
         if (stream.destroyed) throw new Error("the client closed the connection");
         if (stream.writableNeedDrain)
           await new Promise<void>((resolve) => {
-            stream.once("drain", resolve);
-            stream.once("close", resolve);
+            const done = () => {
+              stream.off("drain", done);
+              stream.off("close", done);
+              resolve();
+            };
+            stream.on("drain", done);
+            stream.on("close", done);
           });
         else await new Promise((resolve) => setImmediate(resolve));
       };

@@ -112,6 +112,8 @@ export interface LetterServiceDeps {
 
 export function createLetterService(deps: LetterServiceDeps) {
   const { db, clock, breaches, recipients, templates } = deps;
+  // Message-IDs in the sender's own domain, as RFC 5322 expects.
+  const mailDomain = /@([^@>\s]+)$/.exec(deps.mailFrom)?.[1] ?? "dpdesk.invalid";
 
   async function contextInput(principal: Principal, breachId: string): Promise<LetterContextInput> {
     const breach = await breaches.getBreach(principal, breachId);
@@ -167,6 +169,28 @@ export function createLetterService(deps: LetterServiceDeps) {
         created: clock.now(),
       });
       return { contentType: "application/pdf", body: pdf };
+    },
+
+    /** Checks that the caller may export every person's letter, and records the export as an audit event. */
+    async recordExport(principal: Principal, breachId: string) {
+      requirePermission(principal, "personal_data");
+      await breaches.getBreach(principal, breachId);
+      const now = clock.now();
+      await db.transaction().execute((trx) =>
+        appendAuditEvent(
+          trx,
+          principal.orgId,
+          {
+            actor: actorOf(principal),
+            action: "letters.exported",
+            // Its own entity: an event on the breach itself would stand in for the breach's state hash.
+            entityType: "letter_export",
+            entityId: newId(now.getTime()),
+            data: { breachId, format: "pdf" },
+          },
+          now,
+        ),
+      );
     },
 
     /**
@@ -357,7 +381,7 @@ export function createLetterService(deps: LetterServiceDeps) {
             state: row.state,
             attempts: row.attempts,
             error: row.last_error,
-            messageId: messageIdOf(payload),
+            messageId: messageIdOf(payload, mailDomain),
             at: row.updated_at.toISOString(),
           };
         }),
@@ -496,7 +520,7 @@ export function createLetterService(deps: LetterServiceDeps) {
               subject: letter.subject,
               text: renderLetterText(letter),
               html: renderLetterHtml(letter),
-              messageId: messageIdOf(payload),
+              messageId: messageIdOf(payload, mailDomain),
               headers: { "X-Dpdesk-Breach": String(context.shared.reference) },
             },
             () => control.commit(),
@@ -526,8 +550,8 @@ export function createLetterService(deps: LetterServiceDeps) {
 }
 
 /** A letter's Message-ID: fixed per edition and person, so a mail server's log can say whether it arrived. */
-function messageIdOf(payload: LetterJobPayload): string {
-  return `<letter.${payload.editionId}.${payload.personId.slice(0, 32)}@dpdesk>`;
+function messageIdOf(payload: LetterJobPayload, domain: string): string {
+  return `<letter.${payload.editionId}.${payload.personId.slice(0, 32)}@${domain}>`;
 }
 
 export type LetterService = ReturnType<typeof createLetterService>;

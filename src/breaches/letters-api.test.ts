@@ -102,6 +102,8 @@ describe("letters", () => {
     expect(pdf.pages.length).toBeGreaterThanOrEqual(people.length);
     const text = flatText(pdf);
     for (const person of people) if (person.name !== "") expect(text).toContain(`Dear ${person.name},`);
+    const timeline = await org.api.get(`/api/v1/breaches/${id}/timeline`);
+    expect(timeline.json.map((e: { action: string }) => e.action)).toContain("letters.exported");
   });
 
   it("sends each person with an e-mail their letter once, however often sending is asked for", async () => {
@@ -150,7 +152,7 @@ describe("letters", () => {
     decide = () => {
       seen += 1;
       if (seen === 1) return { refuse: 451, message: "try again later" };
-      if (seen === 2) return { refuse: 550, message: "no such mailbox" };
+      if (seen === 2) return { refuse: 550, message: "5.1.1 <someone@example.org>: no such mailbox" };
       return undefined;
     };
     try {
@@ -159,6 +161,8 @@ describe("letters", () => {
       let status = await org.api.get(`/api/v1/breaches/${id}/letters/delivery`);
       expect(status.json).toMatchObject({ pending: 1, failed: 1, sent: withEmail.length - 2, done: false });
       expect(status.json.attention[0].error).toContain("550");
+      // The server's words keep the address out: the record is kept for ever, and viewers may read it.
+      expect(status.json.attention[0].error).not.toContain("someone@example.org");
       // Not due yet: nothing is retried before the back-off has passed.
       await t.app.services.outbox.drain();
       expect(sink.received.length - before).toBe(withEmail.length - 2);
@@ -232,5 +236,71 @@ describe("letters", () => {
     expect(refused.json.detail).toContain("personal data");
     expect((await asViewer.get(`/api/v1/breaches/${id}/letters.pdf`)).status).toBe(403);
     expect(refused.status).toBe(403);
+  });
+
+  it("escapes names from the exposed files, and the organisation's own wording, in HTML", async () => {
+    await org.api.raw("PUT", "/api/v1/templates", { letter: { closing: "Sorry <b>again</b>." } });
+    try {
+      const filed = await org.api.post("/api/v1/breaches", { ...structuredClone(prospect), title: "Markup" });
+      const id = filed.json.id as string;
+      const csv = 'Name,Email,Postcode\n"<img src=x onerror=alert(1)>",eve@example.org,IM1 1AA\n';
+      const boundary = "----markup";
+      await org.api.raw(
+        "POST",
+        `/api/v1/breaches/${id}/impact`,
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="m.csv"\r\nContent-Type: text/csv\r\n\r\n${csv}\r\n--${boundary}--\r\n`,
+        { "content-type": `multipart/form-data; boundary=${boundary}` },
+      );
+      const list = await org.api.get(`/api/v1/breaches/${id}/recipients`);
+      const person = list.json.recipients[0] as Person;
+      const html = await org.api.get(`/api/v1/breaches/${id}/letters/${person.id}?format=html`);
+      expect(html.body).toContain("Dear &lt;img src=x onerror=alert(1)&gt;,");
+      expect(html.body).toContain("Sorry &lt;b&gt;again&lt;/b&gt;.");
+      expect(html.body).not.toContain("<img");
+      expect(html.body).not.toContain("<b>");
+    } finally {
+      await org.api.raw("PUT", "/api/v1/templates", {});
+    }
+  });
+
+  it("refuses to send letters that lack what the law asks of them, naming the facts to add", async () => {
+    const { id } = await breachWithList((incident) => {
+      delete incident.response;
+    });
+    const refused = await org.api.post(`/api/v1/breaches/${id}/letters/send`, {});
+    expect(refused.status).toBe(400);
+    const fields = (refused.json.errors as { field: string }[]).map((e) => e.field);
+    expect(fields).toEqual(["response.contact", "response.consequences", "response.measuresTaken"]);
+  });
+
+  it("sends the same letters on a later day as the same edition: nobody twice, no follow-up needed", async () => {
+    const { id } = await breachWithList();
+    const first = await org.api.post(`/api/v1/breaches/${id}/letters/send`, {});
+    t.clock.advance(2 * 24 * 3600 * 1000);
+    const later = await org.api.post(`/api/v1/breaches/${id}/letters/send`, {});
+    expect(later.status).toBe(202);
+    expect(later.json.editionId).toBe(first.json.editionId);
+    expect(later.json.queued).toBe(0);
+    await t.app.services.outbox.drain();
+  });
+
+  it("settling names what is wrong: an unknown breach, a malformed person, nothing to settle", async () => {
+    const { id, people } = await breachWithList();
+    expect(
+      (await org.api.post(`/api/v1/breaches/not-a-breach/letters/${"a".repeat(64)}/settle`, { as: "sent" }))
+        .status,
+    ).toBe(404);
+    expect((await org.api.post(`/api/v1/breaches/${id}/letters/nobody/settle`, { as: "sent" })).status).toBe(
+      404,
+    );
+    const none = await org.api.post(`/api/v1/breaches/${id}/letters/${people[0]?.id ?? ""}/settle`, {
+      as: "sent",
+    });
+    expect(none.status).toBe(404);
+    expect(none.json.detail).toContain("letters sent for this breach");
+    const bad = await org.api.post(`/api/v1/breaches/${id}/letters/${people[0]?.id ?? ""}/settle`, {
+      as: "maybe",
+    });
+    expect(bad.status).toBe(400);
   });
 });

@@ -12,4 +12,6 @@ export const exitCodes = {
   failure: 1,
   /** The input or the command line was wrong; nothing was done. */
   badInput: 2,
+  /** The work was done but its result needs a person: a broken audit chain, letters failed or uncertain. */
+  needsAttention: 3,
 } as const;

@@ -2,7 +2,7 @@
  * A worker thread of `writeLetterFiles`: lays out and compresses letters, writes each person's PDF, and hands
  * the compressed pages back for the merged PDF (moved, not copied).
  */
-import { writeFileSync } from "node:fs";
+import { renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 import { compressPages, layLetterPages, letterPdf } from "../documents/letter-pdf.js";
@@ -50,7 +50,10 @@ parentPort?.on("message", (request: LetterBatchRequest) => {
     let bytes = 0;
     if (data.singleDir !== null) {
       const pdf = letterPdf(pages, { title: letter.subject, author: letter.organisation, created });
-      writeFileSync(join(data.singleDir, `${recipient.personId}.pdf`), pdf);
+      // Written whole under a temporary name, then renamed: a run cut off never leaves a truncated letter.
+      const path = join(data.singleDir, `${recipient.personId}.pdf`);
+      writeFileSync(`${path}.partial`, pdf);
+      renameSync(`${path}.partial`, path);
       bytes = pdf.length;
     }
     // Copies into buffers of their own, so that they can be moved to the main thread without a second copy.

@@ -12,6 +12,17 @@ import type { CliIo } from "./main.js";
 
 const number = new Intl.NumberFormat("en-GB");
 
+/** How long sending may make no progress before the command stops watching (the server carries on). */
+const stallMs = 10 * 60_000;
+
+/** Some letters failed or are uncertain (listed on standard output), or sending stalled: exit code 3. */
+export class DeliveryIncomplete extends Error {
+  override readonly name = "DeliveryIncomplete";
+  constructor() {
+    super("not every letter was delivered");
+  }
+}
+
 interface LettersOptions {
   breach: string;
   out?: string;
@@ -85,7 +96,7 @@ export function registerLettersCommand(program: Command, io: CliIo): void {
     .addOption(new Option("--workers <n>", "threads laying out letters (default: up to 2)"))
     .addHelpText(
       "after",
-      '\nLetters name each person\'s own data and their own regulator (the one for the jurisdiction they were\nattributed to). E-mail goes through the server\'s outbox: asking again sends nobody twice, also after a crash;\na letter whose delivery cannot be known is held as uncertain, to settle with\nPOST /api/v1/breaches/ID/letters/PERSON/settle {"as": "sent" | "resend"}.\nExit codes: 0 done; 2 bad input or the API refused (one line saying why); 1 internal failure.',
+      '\nLetters name each person\'s own data and their own regulator (the one for the jurisdiction they were\nattributed to). E-mail goes through the server\'s outbox: asking again sends nobody twice, also after a crash;\na letter whose delivery cannot be known is held as uncertain, to settle with\nPOST /api/v1/breaches/ID/letters/PERSON/settle {"as": "sent" | "resend"}.\nExit codes: 0 done; 3 some letters failed or are uncertain (listed), or sending stalled; 2 bad input or the API\nrefused (one line saying why); 1 internal failure.',
     )
     .action(async (options: LettersOptions) => {
       const target = apiTarget(options);
@@ -148,6 +159,8 @@ export function registerLettersCommand(program: Command, io: CliIo): void {
         `Queued ${number.format(sent.queued)} e-mails (edition ${sent.editionId}); ${number.format(sent.withoutEmail)} people have no e-mail address and need the printed letter.\n`,
       );
       let status: Delivery;
+      let lastProgress = -1;
+      let stalledSince = Date.now();
       for (;;) {
         status = (await callApi(
           target,
@@ -161,10 +174,21 @@ export function registerLettersCommand(program: Command, io: CliIo): void {
           io.stderr(`${line}\n`);
           break;
         }
+        const progress = status.sent + status.failed + status.uncertain;
+        if (progress !== lastProgress) {
+          lastProgress = progress;
+          stalledSince = Date.now();
+        } else if (Date.now() - stalledSince > stallMs) {
+          io.stderr(
+            `${line}\nNo progress for ${String(Math.round(stallMs / 60_000))} minutes: the server goes on sending (retrying with back-off); check again with dpdesk letters --breach ${options.breach} --email.\n`,
+          );
+          throw new DeliveryIncomplete();
+        }
         if (io.stderrIsTerminal === true) io.stderr(`\r${line}   `);
         await sleep(1000);
       }
       for (const item of status.attention)
         io.stdout(`${item.state.toUpperCase()} ${item.personId} ${item.messageId}: ${item.error ?? ""}\n`);
+      if (status.failed + status.uncertain > 0) throw new DeliveryIncomplete();
     });
 }

@@ -5,7 +5,7 @@ import { readJsonInput } from "./read-input.js";
 import { registerImpactCommand } from "./impact-command.js";
 import { registerRecipientsCommand } from "./recipients-command.js";
 import { registerNoticeCommand } from "./notice-command.js";
-import { registerLettersCommand } from "./letters-command.js";
+import { DeliveryIncomplete, registerLettersCommand } from "./letters-command.js";
 import { registerServerCommands } from "./server-commands.js";
 
 export interface CliIo {
@@ -145,6 +145,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       io.stderr(`${error.lines.join("\n")}\n`);
       return exitCodes.badInput;
     }
+    if (error instanceof DeliveryIncomplete) return exitCodes.needsAttention;
     if (error instanceof CommanderError) {
       // --help and --version end here too, with exit code 0.
       return error.exitCode === 0 ? exitCodes.ok : exitCodes.badInput;

@@ -5,7 +5,7 @@
  * writes the merged file in the list's order. Files are written under temporary names and renamed at the end,
  * so a run cut off leaves no half-written merged PDF behind, and running it again writes the same files.
  */
-import { closeSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
@@ -141,6 +141,11 @@ export async function writeLetterFiles(options: LetterFilesOptions): Promise<Let
       failed.error = error;
       wakeAll();
     });
+    worker.on("exit", (code) => {
+      if (failed.error === null && !finishing)
+        failed.error = new Error(`a letter worker stopped unexpectedly (exit code ${String(code)})`);
+      wakeAll();
+    });
     idle.push(worker);
   }
   const nextIdle = async (): Promise<Worker> => {
@@ -152,6 +157,7 @@ export async function writeLetterFiles(options: LetterFilesOptions): Promise<Let
     }
   };
   const batchSize = options.batchSize ?? 250;
+  let finishing = false;
   let batch = 0;
   try {
     let pending: LetterRecipient[] = [];
@@ -160,6 +166,12 @@ export async function writeLetterFiles(options: LetterFilesOptions): Promise<Let
       worker.postMessage({ batch: batch++, recipients } satisfies LetterBatchRequest);
     };
     for await (const page of options.recipients) {
+      for (const recipient of page)
+        // The id names a file: only the hex of a keyed hash is accepted.
+        if (!/^[0-9a-f]{64}$/.test(recipient.personId))
+          throw new Error(
+            `a recipient's id is not a 64-digit hex hash: ${JSON.stringify(recipient.personId.slice(0, 80))}`,
+          );
       pending.push(...page);
       while (pending.length >= batchSize) {
         await send(pending.slice(0, batchSize));
@@ -172,10 +184,14 @@ export async function writeLetterFiles(options: LetterFilesOptions): Promise<Let
       await new Promise<void>((resolve) => wakeups.push(resolve));
     }
   } catch (error) {
+    // Nothing half-written is left under a final name: the partial merged file and manifest go.
     merged.close();
     manifest.close();
+    rmSync(`${mergedPath}.partial`, { force: true });
+    rmSync(join(outDir, "manifest.csv.partial"), { force: true });
     throw error;
   } finally {
+    finishing = true;
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
   const mergedBytes = writer.finish();

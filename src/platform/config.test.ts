@@ -36,6 +36,19 @@ describe("configuration from the environment", () => {
     });
   });
 
+  it("sends letters through SMTP_URL, from DPDESK_MAIL_FROM, which must then be set", () => {
+    expect(
+      loadConfig({ SMTP_URL: "smtp://mail.example.org:587", DPDESK_MAIL_FROM: "dpo@example.org" }).mail,
+    ).toEqual({
+      smtpUrl: "smtp://mail.example.org:587",
+      from: "dpo@example.org",
+    });
+    expect(problems({ SMTP_URL: "smtp://mail.example.org:587" })[0]).toContain(
+      "DPDESK_MAIL_FROM: must be set",
+    );
+    expect(problems({ SMTP_URL: "http://mail.example.org" })[0]).toContain("SMTP_URL: must be an smtp://");
+  });
+
   it("names each bad variable with what it got", () => {
     expect(problems({ PORT: "eighty", DATABASE_URL: "mysql://x", LOG_LEVEL: "loud" })).toEqual([
       'PORT: must be a whole number from 1 to 65535 (got "eighty")',

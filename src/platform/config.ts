@@ -86,6 +86,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       }),
     );
   const e = result.data;
+  if (e.SMTP_URL !== undefined && e.DPDESK_MAIL_FROM === undefined)
+    throw new ConfigError([
+      "DPDESK_MAIL_FROM: must be set when SMTP_URL is: the address letters are sent from, e.g. dpo@example.org",
+    ]);
   const publicUrl =
     e.DPDESK_PUBLIC_URL ?? `http://${e.HOST.includes(":") ? `[${e.HOST}]` : e.HOST}:${e.PORT}`;
   return {
