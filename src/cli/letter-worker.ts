@@ -2,7 +2,7 @@
  * A worker thread of `writeLetterFiles`: lays out and compresses letters, writes each person's PDF, and hands
  * the compressed pages back for the merged PDF (moved, not copied).
  */
-import { renameSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 import { compressPages, layLetterPages, letterPdf } from "../documents/letter-pdf.js";
@@ -50,10 +50,10 @@ parentPort?.on("message", (request: LetterBatchRequest) => {
     let bytes = 0;
     if (data.singleDir !== null) {
       const pdf = letterPdf(pages, { title: letter.subject, author: letter.organisation, created });
-      // Written whole under a temporary name, then renamed: a run cut off never leaves a truncated letter.
-      const path = join(data.singleDir, `${recipient.personId}.pdf`);
-      writeFileSync(`${path}.partial`, pdf);
-      renameSync(`${path}.partial`, path);
+      // Written in place: a rename per file halves how many files per second the disk takes (measured: about
+      // 4,000 against 1,700 a second here). A run cut off can leave one letter short; its manifest.csv, written
+      // last, is what says a run completed, and running it again rewrites every file.
+      writeFileSync(join(data.singleDir, `${recipient.personId}.pdf`), pdf);
       bytes = pdf.length;
     }
     // Copies into buffers of their own, so that they can be moved to the main thread without a second copy.

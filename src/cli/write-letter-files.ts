@@ -2,8 +2,8 @@
  * Writes a breach's letters to a folder: `letters.pdf` (every letter, merged for printing), `letters/ID.pdf`
  * (one per person, named by their id in the recipient list) and `manifest.csv` (who got which file, their
  * jurisdiction, regulator and pages). Worker threads lay out the letters; the main thread reads the list and
- * writes the merged file in the list's order. Files are written under temporary names and renamed at the end,
- * so a run cut off leaves no half-written merged PDF behind, and running it again writes the same files.
+ * writes the merged file in the list's order. The merged PDF and the manifest are written under temporary names
+ * and renamed at the end, so a run is complete when manifest.csv exists; running it again writes the same files.
  */
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -33,8 +33,9 @@ export interface LetterFilesResult {
 }
 
 function newWorker(data: LetterWorkerData): Worker {
+  // Compiled, the workers start on plain Node: flags the parent was started with (a loader) would slow them.
   if (import.meta.url.endsWith(".js"))
-    return new Worker(new URL("./letter-worker.js", import.meta.url), { workerData: data });
+    return new Worker(new URL("./letter-worker.js", import.meta.url), { workerData: data, execArgv: [] });
   const source = new URL("./letter-worker.ts", import.meta.url).href;
   return new Worker(
     `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`,
@@ -172,10 +173,12 @@ export async function writeLetterFiles(options: LetterFilesOptions): Promise<Let
           throw new Error(
             `a recipient's id is not a 64-digit hex hash: ${JSON.stringify(recipient.personId.slice(0, 80))}`,
           );
-      pending.push(...page);
-      while (pending.length >= batchSize) {
-        await send(pending.slice(0, batchSize));
-        pending = pending.slice(batchSize);
+      for (const recipient of page) {
+        pending.push(recipient);
+        if (pending.length === batchSize) {
+          await send(pending);
+          pending = [];
+        }
       }
     }
     if (pending.length > 0) await send(pending);

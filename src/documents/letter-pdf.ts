@@ -106,6 +106,24 @@ function pdfString(codes: string): string {
   return "(" + codes.replace(/[\\()]/g, "\\$&").replace(/\r/g, "") + ")";
 }
 
+/**
+ * Text laid out as lines, each a ready PDF string. Most of a letter's paragraphs are the same for everyone in a
+ * run (what happened, what was done, the contact point, the complaint paragraph for each regulator), so their
+ * lines are kept: laying out the 160,000th letter re-does only what is that person's own.
+ */
+const laidOut = new Map<string, string[]>();
+
+function layText(text: string, font: "F1" | "F2", size: number): string[] {
+  const key = `${font}${String(size)}\u0000${text}`;
+  const cached = laidOut.get(key);
+  if (cached !== undefined) return cached;
+  const { regular, bold } = fontMetrics();
+  const lines = wrap(encode(text), font === "F1" ? regular : bold, size, lineWidth).map(pdfString);
+  if (laidOut.size >= 4096) laidOut.clear();
+  laidOut.set(key, lines);
+  return lines;
+}
+
 const fmt = (n: number) => (Math.round(n * 100) / 100).toString();
 
 class PageBuilder {
@@ -127,12 +145,16 @@ class PageBuilder {
     this.ops.push(`BT /${font} ${fmt(size)} Tf ${fmt(x)} ${fmt(y)} Td ${pdfString(codes)} Tj ET`);
   }
 
-  /** Places lines at the cursor, moving to a new page when the next line would cross the bottom margin. */
-  lines(lines: string[], font: "F1" | "F2", size: number, leading: number) {
+  /**
+   * Places lines (ready PDF strings, from `layText`) at the cursor, moving to a new page when the next line
+   * would cross the bottom margin.
+   */
+  lines(lines: readonly string[], font: "F1" | "F2", size: number, leading: number) {
+    const set = `/${font} ${fmt(size)} Tf`;
     for (const line of lines) {
       if (this.y - leading < bottom) this.newPage();
       this.y -= leading;
-      if (line.length > 0) this.text(line, font, size, left, this.y);
+      if (line.length > 2) this.ops.push(`BT ${set} ${fmt(left)} ${fmt(this.y)} Td ${line} Tj ET`);
     }
   }
 
@@ -163,7 +185,7 @@ class PageBuilder {
 
 /** One letter laid out as PDF page content streams (uncompressed operators). */
 export function layLetterPages(letter: SubjectLetter, reference: string): string[] {
-  const { regular, bold } = fontMetrics();
+  const { regular } = fontMetrics();
   const builder = new PageBuilder((page, of) => `Reference ${reference} · Page ${page} of ${of}`);
   const organisation = encode(letter.organisation);
   builder.text(organisation, "F2", 13, left, pageHeight - 64);
@@ -172,30 +194,33 @@ export function layLetterPages(letter: SubjectLetter, reference: string): string
   // The address sits where a DL window envelope shows it (about 50 mm from the top, 20 mm from the left).
   builder.at(pageHeight - 135);
   builder.lines(
-    letter.address.slice(0, 9).map((line) => encode(line)),
+    letter.address.slice(0, 9).map((line) => pdfString(encode(line))),
     "F1",
     10.5,
     13.5,
   );
   builder.at(pageHeight - 135 - 9 * 13.5 - 6);
-  builder.lines(wrap(encode(letter.subject), bold, 12, lineWidth), "F2", 12, 16);
+  builder.lines(layText(letter.subject, "F2", 12), "F2", 12, 16);
   builder.gap(8);
   for (const paragraph of letter.paragraphs) {
     if (paragraph.heading !== null) {
       builder.gap(6);
       builder.keep(3 * 14.5);
-      builder.lines([encode(paragraph.heading)], "F2", 11, 15);
+      builder.lines(layText(paragraph.heading, "F2", 11), "F2", 11, 15);
       builder.gap(1);
     }
-    builder.lines(wrap(encode(paragraph.text), regular, 10.5, lineWidth), "F1", 10.5, 14.5);
+    builder.lines(layText(paragraph.text, "F1", 10.5), "F1", 10.5, 14.5);
     builder.gap(6);
   }
   return builder.finish();
 }
 
-/** A letter's pages, compressed: the bytes both the single PDF and the merged PDF are made of. */
+/**
+ * A letter's pages, compressed: the bytes both the single PDF and the merged PDF are made of. Level 1: measured
+ * on a letter's pages, 3% larger than level 6 and 20% faster, and deflate is the larger half of a letter's time.
+ */
 export function compressPages(pages: readonly string[]): Buffer[] {
-  return pages.map((ops) => deflateSync(Buffer.from(ops, "latin1"), { level: 6 }));
+  return pages.map((ops) => deflateSync(Buffer.from(ops, "latin1"), { level: 1 }));
 }
 
 const header = Buffer.from("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "latin1");
