@@ -14,7 +14,7 @@ export const placeholders = {
   organisation: "The organisation's name",
   date: "The letter's date, e.g. 26 June 2025",
   "person.name": "The person's name as found in the exposed files (may be empty)",
-  greeting: "'Dear <name>' or 'Dear member' when no name is known",
+  greeting: "'Dear <name>', or 'Dear Sir or Madam' when no name is known",
   whatHappened: "The organisation's description of what happened",
   awareDate: "The day the organisation became aware of the breach",
   yourData: "The person's own kinds of data involved, as an English list",
@@ -79,7 +79,7 @@ export const defaultLetterTemplates: Record<LetterPart, string> = {
   contact:
     "If you have any questions, please contact {{contact.name}}{{#contact.role}}, our {{contact.role}}{{/contact.role}}{{#contact.email}}, by e-mail at {{contact.email}}{{/contact.email}}{{#contact.phone}}, by phone on {{contact.phone}}{{/contact.phone}}{{#contact.address}}, or by post at {{contact.address}}{{/contact.address}}. Please quote reference {{reference}}.",
   complaint:
-    "You have the right to complain about how we have handled your personal information to the {{regulator.name}}, the data protection regulator where you live.",
+    "You have the right to complain about how we have handled your personal information to the {{regulator.name}}.",
   closing: "We are very sorry for any concern this may cause you.",
   signature: "Yours sincerely,\n{{contact.name}}\n{{organisation}}",
 };

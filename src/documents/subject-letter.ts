@@ -166,12 +166,17 @@ export function prepareLetters(input: LetterContextInput): LetterContext {
   };
 }
 
+/**
+ * The person's own regulator. Where dpdesk could not tell where they live (or their country's regulator is not
+ * one dpdesk knows), the letter names the organisation's lead regulator and says that theirs may be another.
+ */
 function regulatorFor(context: LetterContext, jurisdiction: string): RegulatorContact {
   const { regulators, leadJurisdiction } = context.input;
-  return (
-    regulators[jurisdiction] ??
-    regulators[leadJurisdiction] ?? { name: "data protection regulator where you live" }
-  );
+  const own = regulators[jurisdiction];
+  if (own !== undefined) return own;
+  const lead = regulators[leadJurisdiction];
+  if (lead === undefined) return { name: "data protection regulator where you live" };
+  return { ...lead, name: `${lead.name}, or to the data protection regulator where you live` };
 }
 
 function viewFor(context: LetterContext, recipient: LetterRecipient, regulator: RegulatorContact) {
