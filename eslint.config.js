@@ -91,7 +91,8 @@ export default tseslint.config(
               group: otherRooms
                 .filter((room) => room !== "documents")
                 .flatMap((room) => [`**/${room}`, `**/${room}/**`]),
-              message: "src/documents renders data it is given: it may not import another room of the project.",
+              message:
+                "src/documents renders data it is given: it may not import another room of the project.",
             },
             {
               group: ["**/law", "**/law/**"],
