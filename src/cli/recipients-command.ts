@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import type { RecipientDetails } from "../impact/recipients.js";
 import { callApi, withApiOptions, type ApiTarget } from "./api-client.js";
 import { InputError } from "./input-error.js";
+import { csvField } from "./csv-field.js";
 import type { CliIo } from "./main.js";
 
 const number = new Intl.NumberFormat("en-GB");
@@ -48,12 +49,6 @@ function printSummary(breachId: string, summary: Summary): string {
     );
   if (summary.imports.length === 0) lines.push("  none yet: dpdesk impact FILE... --breach " + breachId);
   return `${lines.join("\n")}\n`;
-}
-
-/** A CSV field, quoted when it must be (RFC 4180); a leading = + - @ is prefixed so spreadsheets do not run it. */
-function csvField(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
 const csvHeader = [

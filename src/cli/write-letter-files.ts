@@ -12,6 +12,7 @@ import { Worker } from "node:worker_threads";
 import { PdfWriter } from "../documents/letter-pdf.js";
 import type { LetterContextInput, LetterRecipient } from "../documents/subject-letter.js";
 import type { LetterBatchRequest, LetterBatchResult, LetterWorkerData } from "./letter-worker.js";
+import { csvField } from "./csv-field.js";
 
 export interface LetterFilesOptions {
   context: LetterContextInput;
@@ -65,11 +66,6 @@ function bufferedFile(path: string) {
       closeSync(fd);
     },
   };
-}
-
-function csvField(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
 export async function writeLetterFiles(options: LetterFilesOptions): Promise<LetterFilesResult> {
