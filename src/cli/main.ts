@@ -146,6 +146,10 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       return exitCodes.badInput;
     }
     if (error instanceof DeliveryIncomplete) return exitCodes.needsAttention;
+    if (error instanceof Error && error.name === "DatabaseInUse") {
+      io.stderr(`configuration: ${error.message}\n`);
+      return exitCodes.badInput;
+    }
     if (error instanceof CommanderError) {
       // --help and --version end here too, with exit code 0.
       return error.exitCode === 0 ? exitCodes.ok : exitCodes.badInput;

@@ -81,7 +81,7 @@ export function registerServerCommands(program: Command, io: CliIo, env: NodeJS.
       );
       if (!(await services.organisations.hasAnyOrganisation()))
         io.stderr(
-          `No organisation yet. Set one up (this link works once, until the server restarts):\n  ${cfg.publicUrl}/setup#token=${app.setup.token}\nor from the shell: dpdesk org create --name NAME --owner-email EMAIL\n`,
+          `No organisation yet. Set one up (this link works once, until the server restarts):\n  ${cfg.publicUrl}/setup#token=${app.setup.token}\nor from the shell${cfg.database.kind === "pglite" ? ", with this server stopped (the embedded database is one process's)" : ""}: dpdesk org create --name NAME --owner-email EMAIL\n`,
         );
       await new Promise<void>((resolve) => {
         const stop = () => {

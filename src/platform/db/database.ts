@@ -2,6 +2,7 @@
  * Opens the database: embedded PGlite in a data directory by default, PostgreSQL when a URL is given. Both
  * return the same JavaScript types: int8 as number, timestamptz as Date, jsonb as objects, bytea as bytes.
  */
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
@@ -36,15 +37,70 @@ function typeParser(oid: number, format?: "text" | "binary"): (value: string) =>
   return pg.types.getTypeParser(oid, format ?? "text");
 }
 
+/** Another process has the embedded database open: two would overwrite each other's changes. */
+export class DatabaseInUse extends Error {
+  override readonly name = "DatabaseInUse";
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * PGlite is one process's database: a second process opening the same directory (say `dpdesk org create` while
+ * `dpdesk serve` runs) would work on its own copy and one of them would lose its writes. A lock file beside the
+ * directory holds the owner's pid; a lock left by a process that has died is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const path = `${dataDir.replace(/[/\\]+$/, "")}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, "wx", 0o600);
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => {
+        rmSync(path, { force: true });
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const owner = Number(readFileSync(path, "utf8").trim());
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isRunning(owner))
+        throw new DatabaseInUse(
+          `the embedded database in ${dataDir} is in use by another dpdesk process (pid ${String(owner)}): stop it first, or use that server's API (the set-up link it printed, or its /api/v1)`,
+        );
+      rmSync(path, { force: true });
+    }
+  }
+  throw new DatabaseInUse(`cannot lock the embedded database in ${dataDir} (${path})`);
+}
+
 export async function openDatabase(location: DatabaseLocation): Promise<Database> {
   if (location.kind === "pglite") {
-    const pglite =
-      location.dataDir === null
-        ? new PGlite({ parsers: { [INT8]: int8ToNumber } })
-        : new PGlite(location.dataDir, { parsers: { [INT8]: int8ToNumber } });
-    await pglite.waitReady;
-    const db = new Kysely<Schema>({ dialect: new PGliteDialect(pglite) });
-    return { db, kind: "pglite", close: () => db.destroy() };
+    const unlock = location.dataDir === null ? () => {} : lockDataDir(location.dataDir);
+    try {
+      const pglite =
+        location.dataDir === null
+          ? new PGlite({ parsers: { [INT8]: int8ToNumber } })
+          : new PGlite(location.dataDir, { parsers: { [INT8]: int8ToNumber } });
+      await pglite.waitReady;
+      const db = new Kysely<Schema>({ dialect: new PGliteDialect(pglite) });
+      return {
+        db,
+        kind: "pglite",
+        close: async () => {
+          await db.destroy();
+          unlock();
+        },
+      };
+    } catch (error) {
+      unlock();
+      throw error;
+    }
   }
   const pool = new pg.Pool({
     connectionString: location.url,
