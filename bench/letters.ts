@@ -776,8 +776,15 @@ async function checkDpdeskOutput(
   rows.forEach((row, index) => {
     const person = truth.recipients[index];
     const pages = Number(row.pages);
-    firstPage.set(row.person_id ?? "", pageSum + 1);
-    pageSum += pages;
+    // Letters start where the manifest says; an odd one is padded with a blank page (duplex, the default).
+    const start = Number(row.start_page);
+    if (start !== pageSum + 1) {
+      orderProblems += 1;
+      if (firstProblem === "")
+        firstProblem = `row ${index + 1}: start page ${row.start_page ?? ""}, expected ${pageSum + 1}`;
+    }
+    firstPage.set(row.person_id ?? "", start);
+    pageSum += pages + (pages % 2);
     pagesByPerson.set(row.person_id ?? "", pages);
     const expectedFile = single ? `letters/${person?.personId ?? ""}.pdf` : "letters.pdf";
     const problem =

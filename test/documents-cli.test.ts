@@ -53,6 +53,19 @@ describe("dpdesk notice", () => {
     expect(text).toContain("Initial report (version 1)");
     const again = await cli(["notice", "--breach", breachId, "--jurisdiction", "IM", "--out", out]);
     expect(again.stderr).toContain("Unchanged since version 1: not kept again.");
+    const kept = await cli([
+      "notice",
+      "--breach",
+      breachId,
+      "--jurisdiction",
+      "IM",
+      "--kept",
+      "1",
+      "--format",
+      "text",
+    ]);
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(kept.stdout).toContain("Initial report (version 1)");
   });
 
   it("prints text to paste into a form, and names a jurisdiction the breach does not concern", async () => {
@@ -86,7 +99,15 @@ describe("dpdesk letters", () => {
     const run = await cli(["letters", "--breach", breachId, "--out", out, "--workers", "2"]);
     expect(run.code, run.stderr).toBe(0);
     const manifest: string[][] = parse(readFileSync(join(out, "manifest.csv"), "utf8"));
-    expect(manifest[0]).toEqual(["person_id", "jurisdiction", "regulator", "pages", "file"]);
+    expect(manifest[0]).toEqual([
+      "person_id",
+      "jurisdiction",
+      "regulator",
+      "pages",
+      "start_page",
+      "file",
+      "simplified",
+    ]);
     const rows = manifest.slice(1);
     const summary = (
       await t.app.services.recipients.readPage((await orgOf()).orgId, breachId, { limit: 100 })
@@ -96,10 +117,14 @@ describe("dpdesk letters", () => {
     expect(readdirSync(join(out, "letters"))).toHaveLength(summary.length);
     const manx = rows.find((row) => row[1] === "IM");
     expect(manx?.[2]).toBe("Isle of Man Information Commissioner");
-    const letter = flatText(await readPdfText(readFileSync(join(out, manx?.[4] ?? ""))));
+    const letter = flatText(await readPdfText(readFileSync(join(out, manx?.[5] ?? ""))));
     expect(letter).toContain("to the Isle of Man Information Commissioner");
     const merged = await readPdfText(readFileSync(join(out, "letters.pdf")));
-    expect(merged.pages.length).toBe(rows.reduce((sum, row) => sum + Number(row[3]), 0));
+    // Each letter starts on a new sheet: padded to an even number of pages, starting where the manifest says.
+    expect(merged.pages.length).toBe(
+      rows.reduce((sum, row) => sum + Number(row[3]) + (Number(row[3]) % 2), 0),
+    );
+    for (const row of rows) expect(merged.pages[Number(row[4]) - 1]).toContain("Page 1 of");
     expect(existsSync(join(out, "letters.pdf.partial"))).toBe(false);
   });
 

@@ -277,12 +277,34 @@ export function createLetterService(deps: LetterServiceDeps) {
       // GDPR Art 34(2): a letter that lacks what the law asks of it is not sent (it can still be drafted).
       const missing = missingFromLetters(context);
       if (missing.length > 0) throw new InvalidInput(missing);
+      const reachable = await db
+        .selectFrom("recipients")
+        .select((eb) => eb.fn.countAll<string>().as("count"))
+        .where("org_id", "=", principal.orgId)
+        .where("breach_id", "=", breachId)
+        .executeTakeFirstOrThrow();
+      if (Number(reachable.count) === 0)
+        throw new Conflict(
+          "the breach's recipient list is empty: import the exposed files first (dpdesk impact FILE --breach ID)",
+        );
       const sha256 = editionSha256(context);
       const now = clock.now();
       const latest = await latestEdition(principal.orgId, breachId);
-      if (latest !== undefined && latest.sha256 !== sha256 && !followUp)
+      // An earlier edition counts as sent only if it queued anyone.
+      const latestQueued =
+        latest === undefined
+          ? false
+          : (await db
+              .selectFrom("outbox")
+              .select("job_id")
+              .where("org_id", "=", principal.orgId)
+              .where("kind", "=", letterEmailKind)
+              .where("dedupe_key", "like", `${latest.edition_id}:%`)
+              .limit(1)
+              .executeTakeFirst()) !== undefined;
+      if (latest !== undefined && latestQueued && latest.sha256 !== sha256 && !followUp)
         throw new Conflict(
-          `letters of an earlier edition (${latest.edition_id}, ${latest.created_at.toISOString()}) were already sent, and the wording or facts have changed since: to send everyone a second letter, send again with followUp: true`,
+          `letters of an earlier edition (${latest.edition_id}, ${latest.created_at.toISOString()}) were already sent, and the wording or facts have changed since: to send everyone a second letter, send again as a follow-up (dpdesk letters --email --follow-up; followUp: true in the API)`,
         );
       const edition = await db.transaction().execute(async (trx) => {
         const found = await trx
@@ -346,12 +368,15 @@ export function createLetterService(deps: LetterServiceDeps) {
     async deliveryStatus(principal: Principal, breachId: string) {
       requirePermission(principal, "read");
       await breaches.getBreach(principal, breachId);
+      const edition = await latestEdition(principal.orgId, breachId);
+      // The latest edition's letters; those of earlier editions needing attention are listed too.
+      const ofEdition = `${edition?.edition_id ?? "none"}:%`;
       const rows = await db
         .selectFrom("outbox")
         .select(["state", (eb) => eb.fn.countAll<string>().as("count")])
         .where("org_id", "=", principal.orgId)
-        .where("breach_id", "=", breachId)
         .where("kind", "=", letterEmailKind)
+        .where("dedupe_key", "like", ofEdition)
         .groupBy("state")
         .execute();
       const counts = { pending: 0, sending: 0, committing: 0, sent: 0, failed: 0, uncertain: 0 };
@@ -366,13 +391,23 @@ export function createLetterService(deps: LetterServiceDeps) {
         .orderBy("updated_at")
         .limit(100)
         .execute();
+      // Letters waiting to be tried again, and why the last try failed (a mail server that is down shows here).
+      const retrying = await db
+        .selectFrom("outbox")
+        .select([(eb) => eb.fn.countAll<string>().as("count"), (eb) => eb.fn.max("last_error").as("error")])
+        .where("org_id", "=", principal.orgId)
+        .where("kind", "=", letterEmailKind)
+        .where("dedupe_key", "like", ofEdition)
+        .where("state", "=", "pending")
+        .where("last_error", "is not", null)
+        .executeTakeFirstOrThrow();
       const total = Object.values(counts).reduce((a, b) => a + b, 0);
-      const edition = await latestEdition(principal.orgId, breachId);
       return {
         editionId: edition?.edition_id ?? null,
         total,
         ...counts,
         done: counts.pending + counts.sending + counts.committing === 0,
+        retrying: { count: Number(retrying.count), lastError: retrying.error },
         attention: attention.map((row) => {
           const payload = row.payload as LetterJobPayload;
           return {

@@ -263,6 +263,19 @@ describe("letters", () => {
     }
   });
 
+  it("refuses to send before there is anyone to send to, without blocking the first real sending", async () => {
+    const filed = await org.api.post("/api/v1/breaches", {
+      ...structuredClone(prospect),
+      title: "Empty list",
+    });
+    const id = filed.json.id as string;
+    const empty = await org.api.post(`/api/v1/breaches/${id}/letters/send`, {});
+    expect(empty.status).toBe(409);
+    expect(empty.json.detail).toContain("recipient list is empty");
+    const status = await org.api.get(`/api/v1/breaches/${id}/letters/delivery`);
+    expect(status.json).toMatchObject({ editionId: null, total: 0 });
+  });
+
   it("refuses to send letters that lack what the law asks of them, naming the facts to add", async () => {
     const { id } = await breachWithList((incident) => {
       delete incident.response;

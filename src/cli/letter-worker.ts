@@ -6,6 +6,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 import { compressPages, layLetterPages, letterPdf } from "../documents/letter-pdf.js";
+import { fitsStandardFonts } from "../documents/render-notice.js";
 import {
   buildSubjectLetter,
   prepareLetters,
@@ -33,6 +34,8 @@ export interface LetterBatchResult {
     regulator: string;
     pages: Uint8Array[];
     bytes: number;
+    /** The name or address has characters the standard PDF fonts cannot show: printed without accents or as "?". */
+    simplified: boolean;
   }[];
 }
 
@@ -65,6 +68,7 @@ parentPort?.on("message", (request: LetterBatchRequest) => {
       regulator: letter.regulator.name,
       pages: owned,
       bytes,
+      simplified: !letter.address.every(fitsStandardFonts) || !fitsStandardFonts(recipient.name ?? ""),
     });
   }
   parentPort?.postMessage({ batch: request.batch, letters } satisfies LetterBatchResult, transfer);

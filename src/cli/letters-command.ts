@@ -27,6 +27,7 @@ interface LettersOptions {
   breach: string;
   out?: string;
   single: boolean;
+  duplex: boolean;
   email?: boolean;
   followUp?: boolean;
   workers?: string;
@@ -49,6 +50,7 @@ interface Delivery {
   failed: number;
   uncertain: number;
   done: boolean;
+  retrying: { count: number; lastError: string | null };
   attention: { personId: string; state: string; error: string | null; messageId: string }[];
 }
 
@@ -91,6 +93,10 @@ export function registerLettersCommand(program: Command, io: CliIo): void {
     .requiredOption("--breach <id>", "the breach's id")
     .option("--out <dir>", "the folder for letters.pdf, letters/ID.pdf and manifest.csv")
     .option("--no-single", "write only the merged PDF, not one PDF per person")
+    .option(
+      "--no-duplex",
+      "do not pad letters to an even number of pages in the merged PDF (single-sided printing)",
+    )
     .option("--email", "send each person with an e-mail address their letter through the server (SMTP_URL)")
     .option("--follow-up", "with --email: send a second letter after the facts or wording changed")
     .addOption(new Option("--workers <n>", "threads laying out letters (default: up to 2)"))
@@ -131,6 +137,7 @@ export function registerLettersCommand(program: Command, io: CliIo): void {
           recipients: recipientPages(target, options.breach),
           outDir: options.out,
           single: options.single,
+          duplex: options.duplex,
           workers,
           onProgress: (letters) => {
             if (io.stderrIsTerminal === true)
@@ -148,8 +155,12 @@ export function registerLettersCommand(program: Command, io: CliIo): void {
           .map(([code, count]) => `${code} ${number.format(count)}`)
           .join(", ");
         io.stdout(
-          `Wrote ${number.format(result.letters)} letters (${number.format(result.pages)} pages) to ${options.out} in ${seconds.toFixed(1)} s: letters.pdf (${(result.mergedBytes / 1048576).toFixed(1)} MiB, merged for printing)${options.single ? ", letters/ID.pdf (one per person)" : ""}, manifest.csv.\nBy jurisdiction: ${where}.\n`,
+          `Wrote ${number.format(result.letters)} letters (${number.format(result.pages)} pages) to ${options.out} in ${seconds.toFixed(1)} s: letters.pdf (${(result.mergedBytes / 1048576).toFixed(1)} MiB, merged for printing)${options.single ? ", letters/ID.pdf (one per person)" : ""}, manifest.csv.\nBy jurisdiction: ${where}.\n${options.duplex ? "Each letter in letters.pdf starts on a new sheet when printed on both sides (padded with blank pages; --no-duplex to not).\n" : ""}`,
         );
+        if (result.simplified > 0)
+          io.stderr(
+            `${number.format(result.simplified)} letters have a name or address with characters the PDF fonts cannot show (e.g. Chinese, or Polish "Ł"): they are printed without accents or as "?" (manifest.csv column "simplified"). Their e-mails show them as written.\n`,
+          );
       }
       if (options.email !== true) return;
       const sent = (await callApi(target, "--breach", "POST", `${base}/letters/send`, {
@@ -160,14 +171,23 @@ export function registerLettersCommand(program: Command, io: CliIo): void {
       );
       let status: Delivery;
       let lastProgress = -1;
+      let lastRetry = "";
       let stalledSince = Date.now();
       for (;;) {
-        status = (await callApi(
-          target,
-          "--breach",
-          "GET",
-          `${base}/letters/delivery`,
-        )) as unknown as Delivery;
+        try {
+          status = (await callApi(
+            target,
+            "--breach",
+            "GET",
+            `${base}/letters/delivery`,
+          )) as unknown as Delivery;
+        } catch (error) {
+          if (!(error instanceof InputError)) throw error;
+          throw new InputError([
+            ...error.lines,
+            "The letters are queued in the server's outbox: it goes on sending them when it is running again (nobody is sent a letter twice). Run this command again to follow it.",
+          ]);
+        }
         const line = `E-mail: ${number.format(status.sent)} sent, ${number.format(status.pending + status.sending + status.committing)} to go, ${number.format(status.failed)} failed, ${number.format(status.uncertain)} uncertain (of ${number.format(status.total)})`;
         if (status.done) {
           if (io.stderrIsTerminal === true) io.stderr("\r");
@@ -184,7 +204,13 @@ export function registerLettersCommand(program: Command, io: CliIo): void {
           );
           throw new DeliveryIncomplete();
         }
-        if (io.stderrIsTerminal === true) io.stderr(`\r${line}   `);
+        const retry =
+          status.retrying.count > 0
+            ? ` — ${number.format(status.retrying.count)} waiting to be tried again: ${status.retrying.lastError ?? ""}`
+            : "";
+        if (io.stderrIsTerminal === true) io.stderr(`\r${line}${retry}   `);
+        else if (retry !== "" && retry !== lastRetry) io.stderr(`${line}${retry}\n`);
+        lastRetry = retry;
         await sleep(1000);
       }
       for (const item of status.attention)

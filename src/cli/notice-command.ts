@@ -15,7 +15,7 @@ interface NoticeOptions {
   format: "pdf" | "html" | "text" | "json";
   out?: string;
   draft?: boolean;
-  version?: string;
+  kept?: string;
   annotate?: boolean;
   api: string;
   token?: string;
@@ -38,7 +38,7 @@ export function registerNoticeCommand(program: Command, io: CliIo): void {
       "write the notice to this file (default: standard output for text, html and json)",
     )
     .option("--draft", "preview the current draft without keeping it as a version")
-    .option("--version <n>", "an earlier kept version instead of keeping the current draft")
+    .option("--kept <n>", "an earlier kept version (its number) instead of keeping the current draft")
     .option(
       "--annotate",
       "show under each heading what the law asks and its source (drafts have them; the copy to file does not)",
@@ -52,13 +52,13 @@ export function registerNoticeCommand(program: Command, io: CliIo): void {
       const jurisdiction = options.jurisdiction.toUpperCase();
       if (options.format === "pdf" && options.out === undefined)
         throw new InputError(["--out: a PDF needs a file to go to (--out notice.pdf)"]);
-      if (options.draft === true && options.version !== undefined)
-        throw new InputError(["--draft, --version: choose one"]);
-      if (options.version !== undefined && !/^[1-9]\d*$/.test(options.version))
-        throw new InputError([`--version: must be a version number such as 2 (got "${options.version}")`]);
+      if (options.draft === true && options.kept !== undefined)
+        throw new InputError(["--draft, --kept: choose one"]);
+      if (options.kept !== undefined && !/^[1-9]\d*$/.test(options.kept))
+        throw new InputError([`--kept: must be a version number such as 2 (got "${options.kept}")`]);
       const base = `/breaches/${encodeURIComponent(options.breach)}/notices`;
-      let version = options.version ?? (options.draft === true ? "draft" : "latest");
-      if (options.draft !== true && options.version === undefined) {
+      let version = options.kept ?? (options.draft === true ? "draft" : "latest");
+      if (options.draft !== true && options.kept === undefined) {
         const kept = (await callApi(target, "--breach/--jurisdiction", "POST", base, { jurisdiction })) as {
           kept: boolean;
           notice: { version: number; phase: string };
@@ -83,10 +83,18 @@ export function registerNoticeCommand(program: Command, io: CliIo): void {
           `Wrote ${options.out} (${new Intl.NumberFormat("en-GB").format(document.bytes.length)} bytes).\n`,
         );
       }
+      if (missing === "none") {
+        io.stderr("Complete: every item the law and the form ask for is answered.\n");
+        return;
+      }
+      const described = (await callApi(
+        target,
+        "--breach/--jurisdiction",
+        "GET",
+        `${base}/${encodeURIComponent(jurisdiction)}?version=${version}&format=json`,
+      )) as { missing: { id: string; heading: string }[] };
       io.stderr(
-        missing === "none"
-          ? "Complete: every item the law and the form ask for is answered.\n"
-          : `Still missing: ${missing.split(",").join(", ")} (send them in a follow-up).\n`,
+        `Still missing: ${described.missing.map((m) => m.heading).join("; ")}. Add them to the breach's facts (its "response"), then keep a follow-up.\n`,
       );
     });
 }

@@ -9,7 +9,7 @@ import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "n
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { PdfWriter } from "../documents/letter-pdf.js";
+import { compressPages, PdfWriter } from "../documents/letter-pdf.js";
 import type { LetterContextInput, LetterRecipient } from "../documents/subject-letter.js";
 import type { LetterBatchRequest, LetterBatchResult, LetterWorkerData } from "./letter-worker.js";
 import { csvField } from "./csv-field.js";
@@ -23,6 +23,11 @@ export interface LetterFilesOptions {
   single?: boolean;
   workers?: number;
   batchSize?: number;
+  /**
+   * Pad each letter in the merged PDF to an even number of pages (default true), so that printed on both sides
+   * no letter starts on the back of another person's.
+   */
+  duplex?: boolean;
   onProgress?: (letters: number) => void;
 }
 
@@ -31,6 +36,8 @@ export interface LetterFilesResult {
   pages: number;
   mergedBytes: number;
   byJurisdiction: Record<string, number>;
+  /** Letters whose name or address the PDF fonts could not show as written (see the manifest). */
+  simplified: number;
 }
 
 function newWorker(data: LetterWorkerData): Worker {
@@ -78,7 +85,10 @@ export async function writeLetterFiles(options: LetterFilesOptions): Promise<Let
   const mergedPath = join(outDir, "letters.pdf");
   const merged = bufferedFile(`${mergedPath}.partial`);
   const manifest = bufferedFile(join(outDir, "manifest.csv.partial"));
-  manifest.write(Buffer.from("person_id,jurisdiction,regulator,pages,file\n"));
+  manifest.write(Buffer.from("person_id,jurisdiction,regulator,pages,start_page,file,simplified\n"));
+  const duplex = options.duplex ?? true;
+  const blankPage = compressPages([""]);
+  let simplified = 0;
   const writer = new PdfWriter(
     (chunk) => {
       merged.write(chunk);
@@ -114,13 +124,26 @@ export async function writeLetterFiles(options: LetterFilesOptions): Promise<Let
       waiting.delete(nextToWrite);
       nextToWrite++;
       for (const letter of ready.letters) {
+        const startPage = writer.pageCount + 1;
         writer.addPages(
           letter.pages.map((page) => Buffer.from(page.buffer, page.byteOffset, page.byteLength)),
         );
+        if (duplex && letter.pages.length % 2 === 1) writer.addPages(blankPage);
         byJurisdiction[letter.jurisdiction] = (byJurisdiction[letter.jurisdiction] ?? 0) + 1;
+        if (letter.simplified) simplified++;
         manifest.write(
           Buffer.from(
-            `${[letter.personId, letter.jurisdiction, letter.regulator, String(letter.pages.length), single ? `letters/${letter.personId}.pdf` : "letters.pdf"].map(csvField).join(",")}\n`,
+            `${[
+              letter.personId,
+              letter.jurisdiction,
+              letter.regulator,
+              String(letter.pages.length),
+              String(startPage),
+              single ? `letters/${letter.personId}.pdf` : "letters.pdf",
+              letter.simplified ? "yes" : "no",
+            ]
+              .map(csvField)
+              .join(",")}\n`,
           ),
         );
         letters++;
@@ -198,5 +221,5 @@ export async function writeLetterFiles(options: LetterFilesOptions): Promise<Let
   manifest.close();
   renameSync(`${mergedPath}.partial`, mergedPath);
   renameSync(join(outDir, "manifest.csv.partial"), join(outDir, "manifest.csv"));
-  return { letters, pages: writer.pageCount, mergedBytes, byJurisdiction };
+  return { letters, pages: writer.pageCount, mergedBytes, byJurisdiction, simplified };
 }

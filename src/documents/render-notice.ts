@@ -216,5 +216,10 @@ export function toWinAnsi(given: string): string {
   return out;
 }
 
+/** Whether the standard PDF fonts can show the text as it is (toWinAnsi leaves it unchanged). */
+export function fitsStandardFonts(text: string): boolean {
+  return toWinAnsi(text) === text.normalize("NFC").replaceAll("\t", " ").replaceAll("\r", "");
+}
+
 const winAnsiExtras = new Set("‘’“”–—…€•ŠšŽžŒœŸƒ†‡‰‹›™ˆ˜".split(""));
 const fallbacks: Readonly<Record<string, string>> = { Ł: "L", ł: "l", Đ: "D", đ: "d", ı: "i" };
