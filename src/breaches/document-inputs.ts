@@ -40,6 +40,7 @@ function noticesGiven(breach: BreachView): NoticeGiven[] {
     recipient: n.recipient,
     givenAt: n.givenAt,
     method: n.method,
+    reference: n.reference,
     regulatorName: n.recipient === "regulator" ? regulatorNames.get(n.jurisdiction) : undefined,
   }));
 }
@@ -47,7 +48,12 @@ function noticesGiven(breach: BreachView): NoticeGiven[] {
 export function noticeInputFor(
   breach: BreachView,
   jurisdiction: string,
-  options: { phase: NoticePhase; version: number | null; at: Date },
+  options: {
+    phase: NoticePhase;
+    version: number | null;
+    at: Date;
+    lettersSent?: { count: number; firstAt: string } | null;
+  },
 ): NoticeInput {
   const obligation = obligationFor(breach, jurisdiction);
   return {
@@ -61,6 +67,7 @@ export function noticeInputFor(
     preparedAt: options.at.toISOString(),
     given: noticesGiven(breach),
     delayReasonItem: packOf(obligation)?.delayReasonItem ?? null,
+    lettersSent: options.lettersSent ?? null,
   };
 }
 

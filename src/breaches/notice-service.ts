@@ -117,13 +117,32 @@ export function createNoticeService({
     return query.orderBy("jurisdiction").orderBy("version").execute();
   }
 
+  /** Letters dpdesk's outbox has delivered for the breach: the notices say the people have been told. */
+  async function lettersSent(orgId: string, breachId: string) {
+    const row = await db
+      .selectFrom("outbox")
+      .select([(eb) => eb.fn.countAll<string>().as("count"), (eb) => eb.fn.min("updated_at").as("first")])
+      .where("org_id", "=", orgId)
+      .where("breach_id", "=", breachId)
+      .where("kind", "=", "letter_email")
+      .where("state", "=", "sent")
+      .executeTakeFirstOrThrow();
+    const count = Number(row.count);
+    return count === 0 || row.first === null ? null : { count, firstAt: new Date(row.first).toISOString() };
+  }
+
   async function draft(principal: Principal, breachId: string, jurisdiction: string) {
     const breach = await breaches.getBreach(principal, breachId);
     obligationFor(breach, jurisdiction);
     const kept = await versions(db, principal.orgId, breachId, jurisdiction);
     const phase = kept.length === 0 ? "initial" : "follow_up";
     return buildRegulatorNotice(
-      noticeInputFor(breach, jurisdiction, { phase, version: null, at: clock.now() }),
+      noticeInputFor(breach, jurisdiction, {
+        phase,
+        version: null,
+        at: clock.now(),
+        lettersSent: await lettersSent(principal.orgId, breachId),
+      }),
     );
   }
 
@@ -151,6 +170,7 @@ export function createNoticeService({
       const breach = await breaches.getBreach(principal, breachId);
       const kept = await versions(db, principal.orgId, breachId);
       const now = clock.now();
+      const sent = await lettersSent(principal.orgId, breachId);
       return {
         notices: breach.assessment.obligations
           .filter((o) => o.pack !== null)
@@ -158,6 +178,7 @@ export function createNoticeService({
             const mine = kept.filter((row) => row.jurisdiction === obligation.jurisdiction);
             const current = buildRegulatorNotice(
               noticeInputFor(breach, obligation.jurisdiction, {
+                lettersSent: sent,
                 phase: mine.length === 0 ? "initial" : "follow_up",
                 version: null,
                 at: now,
@@ -188,6 +209,8 @@ export function createNoticeService({
       const { jurisdiction } = validateInput(noticeKeepSchema, input);
       const breach = await breaches.getBreach(principal, breachId);
       obligationFor(breach, jurisdiction);
+      // Read before the transaction: the embedded database has one connection, which the transaction holds.
+      const sent = await lettersSent(principal.orgId, breachId);
       return db.transaction().execute(async (trx) => {
         // The breach row's lock orders concurrent keeps of the same breach, so versions never collide.
         await trx
@@ -203,6 +226,7 @@ export function createNoticeService({
         const version = (latest?.version ?? 0) + 1;
         const notice = buildRegulatorNotice(
           noticeInputFor(breach, jurisdiction, {
+            lettersSent: sent,
             phase: latest === undefined ? "initial" : "follow_up",
             version,
             at: now,

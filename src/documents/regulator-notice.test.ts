@@ -200,8 +200,49 @@ describe("regulator notices", () => {
       "GG",
     );
     const others = notice.sections.find((s) => s.id === "others_informed");
-    expect(others?.answer).toEqual(["Nobody else yet."]);
+    expect(others?.answer).toEqual(["Nobody else is recorded as told."]);
     expect(notice.missing).toEqual([]);
+  });
+
+  it("says the people have been told when dpdesk sent them letters, and puts containment and investigation under measures where the form has no place for them", () => {
+    const { input } = noticeFor(prospect(), "GB");
+    const notice = buildRegulatorNotice({
+      ...input,
+      lettersSent: { count: 3675, firstAt: "2025-06-27T09:00:00Z" },
+    });
+    const others = notice.sections.find((s) => s.id === "others_informed")?.answer?.join(" ");
+    expect(others).toContain(
+      "3,675 of the people affected have been sent a letter by e-mail, from 27 June 2025 at 10:00 BST.",
+    );
+    const measures = notice.sections.find((s) => s.id === "measures")?.answer?.join(" ");
+    expect(measures).toContain("Containment: The attacker's access was blocked");
+    expect(measures).toContain("Investigation: A specialist incident response firm");
+    const jersey = noticeFor(prospect(), "JE")
+      .notice.sections.find((s) => s.id === "measures")
+      ?.answer?.join(" ");
+    expect(jersey).not.toContain("Containment:"); // the JOIC form asks for it on its own
+  });
+
+  it("a follow-up quotes the regulator's own reference, and says 'the United Kingdom'", () => {
+    const { input } = noticeFor(prospect(), "GB");
+    const notice = buildRegulatorNotice({
+      ...input,
+      phase: "follow_up",
+      given: [
+        {
+          jurisdiction: "GB",
+          recipient: "regulator",
+          givenAt: "2025-06-26T10:00:00Z",
+          method: "online form",
+          reference: "IC-123456-A1B2",
+        },
+      ],
+    });
+    expect(notice.regulatorReference).toBe("IC-123456-A1B2");
+    const text = renderNoticeText(notice);
+    expect(text).toContain("The regulator's reference: IC-123456-A1B2");
+    expect(text).toContain("live in the United Kingdom");
+    expect(text).toContain("Regulator's contact: https://ico.org.uk/");
   });
 
   it("others informed lists the notices already given to other regulators", () => {
@@ -251,6 +292,7 @@ describe("regulator notices", () => {
     expect(read).toContain("Special category data involved: racial or ethnic origin");
     expect(read).toContain("Complete: every item the law and the form ask for is answered.");
     expect(pdf.info.Title).toBe(notice.title);
+    expect(pdf.pages.at(-1)).toContain(`page ${String(pdf.pages.length)} of ${String(pdf.pages.length)}`);
   });
 
   it("writes characters the standard PDF fonts lack without their accents, never as a wrong glyph", () => {

@@ -17,6 +17,8 @@ export interface NoticeGiven {
   method: string;
   /** The regulator's name, when the notice went to a regulator. */
   regulatorName?: string;
+  /** The reference the recipient gave (a regulator's case number). */
+  reference?: string | null;
 }
 
 export interface NoticeInput {
@@ -35,6 +37,8 @@ export interface NoticeInput {
   given: readonly NoticeGiven[];
   /** The law's item for the reasons for a late report (null where the law sets no deadline). */
   delayReasonItem: NoticeItem | null;
+  /** Letters dpdesk has delivered to the people affected (by e-mail), and when the first went. */
+  lettersSent?: { count: number; firstAt: string } | null;
 }
 
 export interface NoticeSection {
@@ -61,6 +65,8 @@ export interface RegulatorNotice {
   preparedAt: string;
   timeZone: string;
   deadline: { at: string | null; local: string | null; strict: boolean; late: boolean };
+  /** The case reference this regulator gave when the breach was first reported (for follow-ups). */
+  regulatorReference: string | null;
   sections: NoticeSection[];
   /** The required items still unanswered: the notice can be sent in phases, but these must follow. */
   missing: { id: string; heading: string; requirement: string }[];
@@ -134,7 +140,7 @@ export function buildRegulatorNotice(input: NoticeInput): RegulatorNotice {
     citation: item.citation,
     answer:
       optional.has(item.id) && item.id === "others_informed"
-        ? (answerOf(item.id) ?? ["Nobody else yet."])
+        ? (answerOf(item.id) ?? ["Nobody else is recorded as told."])
         : answerOf(item.id),
   }));
   const missing = sections
@@ -145,7 +151,9 @@ export function buildRegulatorNotice(input: NoticeInput): RegulatorNotice {
   for (const section of sections)
     if (section.id === "phasing" && section.answer === null) {
       if (missing.length === 0)
-        section.answer = ["Nothing: this notice gives everything the Commissioner asks for."];
+        section.answer = [
+          "Nothing the Commissioner's form asks for is missing from this notice; what the investigation finds will follow.",
+        ];
       else
         missing.push({
           id: section.id,
@@ -157,6 +165,10 @@ export function buildRegulatorNotice(input: NoticeInput): RegulatorNotice {
         `Still to come: ${englishList(missing.map((m) => m.heading.toLowerCase()))}.`,
         ...(section.answer ?? []),
       ];
+  const reported = input.given.filter(
+    (n) =>
+      n.jurisdiction === obligation.jurisdiction && n.recipient === "regulator" && (n.reference ?? "") !== "",
+  );
   return {
     kind: "regulator_notice",
     breachId: input.breachId,
@@ -184,6 +196,7 @@ export function buildRegulatorNotice(input: NoticeInput): RegulatorNotice {
       strict: obligation.regulator.strict,
       late,
     },
+    regulatorReference: reported.at(-1)?.reference ?? null,
     sections,
     missing,
   };
@@ -228,7 +241,7 @@ function answerers(input: NoticeInput): (id: string) => string[] | null {
       response.peopleConcerned,
       totalPeople === 0
         ? undefined
-        : `Approximately ${formatCount(totalPeople)} people are affected, of whom approximately ${formatCount(here)} live in ${input.obligation.jurisdictionName}. By country: ${byCountry.join(", ")}.`,
+        : `Approximately ${formatCount(totalPeople)} people are affected, of whom approximately ${formatCount(here)} live in ${placeName(input.obligation.jurisdictionName)}. By country: ${byCountry.join(", ")}.`,
     );
   };
 
@@ -254,17 +267,25 @@ function answerers(input: NoticeInput): (id: string) => string[] | null {
     return [lines.join("\n")];
   };
 
+  // Where the law's form has no items of their own for containment and investigation, they belong here.
+  const asked = new Set(input.obligation.regulator.contents.map((item) => item.id));
   const measures = () =>
     paragraphs(
       response.measuresTaken === undefined ? undefined : `Taken: ${response.measuresTaken}`,
       response.measuresProposed === undefined ? undefined : `Proposed: ${response.measuresProposed}`,
+      response.containment === undefined || asked.has("containment")
+        ? undefined
+        : `Containment: ${response.containment}`,
+      response.investigation === undefined || asked.has("investigation")
+        ? undefined
+        : `Investigation: ${response.investigation}`,
     );
 
   const othersInformed = (): string[] | null => {
     const given = input.given
       .filter((n) => !(n.jurisdiction === input.obligation.jurisdiction && n.recipient === "regulator"))
       .map((n) => `${describeRecipient(n)} on ${when(n.givenAt)} (${n.method}).`);
-    return paragraphs(response.othersInformed, ...given);
+    return paragraphs(response.othersInformed, ...given, lettersLine());
   };
 
   const specialCategories = (): string[] => {
@@ -276,9 +297,15 @@ function answerers(input: NoticeInput): (id: string) => string[] | null {
     ];
   };
 
+  const lettersLine = (): string | undefined => {
+    const sent = input.lettersSent;
+    if (sent === undefined || sent === null || sent.count === 0) return undefined;
+    return `${formatCount(sent.count)} of the people affected have been sent a letter by e-mail, from ${when(sent.firstAt)}.`;
+  };
+
   const peopleInformed = (): string | undefined => {
     const told = input.given.filter((n) => n.recipient === "subjects" || n.recipient === "public");
-    if (told.length === 0) return undefined;
+    if (told.length === 0) return lettersLine();
     return `The people involved were told on ${when(told[0]?.givenAt ?? incident.awareAt)}.`;
   };
 
@@ -324,6 +351,11 @@ function answerers(input: NoticeInput): (id: string) => string[] | null {
         return null;
     }
   };
+}
+
+/** "the United Kingdom", "the Isle of Man", "Jersey". */
+function placeName(name: string): string {
+  return /^(United|Isle|Netherlands|Czech|Channel|Bailiwick)/.test(name) ? `the ${name}` : name;
 }
 
 function describeRecipient(notice: NoticeGiven): string {

@@ -45,9 +45,20 @@ function preamble(notice: RegulatorNotice): Preamble[] {
       label: "Deadline",
       value:
         formatInstant(notice.deadline.at, notice.timeZone) +
-        (notice.deadline.late ? " (passed: this report gives the reasons for the delay)" : ""),
+        (notice.deadline.late
+          ? notice.missing.some((m) => m.id === "delay_reason")
+            ? " (passed: the reasons for the delay are still to follow)"
+            : " (passed: the reasons for the delay are given below)"
+          : ""),
     });
+  if (notice.regulatorReference !== null)
+    rows.push({ label: "The regulator's reference", value: notice.regulatorReference });
   rows.push({ label: "How to submit", value: notice.regulator.howToReport });
+  const contact = notice.regulator.contact;
+  const reach = [contact.web, contact.phone, contact.email, contact.address].filter(
+    (value): value is string => value !== undefined,
+  );
+  if (reach.length > 0) rows.push({ label: "Regulator's contact", value: reach.join("; ") });
   return rows;
 }
 
@@ -142,6 +153,7 @@ export function renderNoticePdf(
     const doc = new PDFDocument({
       size: "A4",
       margin: 56,
+      bufferPages: true,
       info: { Title: notice.title, Author: notice.organisation.name, Subject: `Breach ${notice.breachId}` },
     });
     const chunks: Buffer[] = [];
@@ -187,6 +199,27 @@ export function renderNoticePdf(
         doc.moveDown(0.3).font("Helvetica-Bold").fillColor("#8a1c1c").text(missingText).fillColor("#000");
       else for (const paragraph of section.answer) doc.moveDown(0.3).text(text(paragraph));
     });
+    // Every page says whose report it is and which page of how many, as a filed document should.
+    const range = doc.bufferedPageRange();
+    for (let index = 0; index < range.count; index++) {
+      doc.switchToPage(range.start + index);
+      const margin = doc.page.margins.bottom;
+      doc.page.margins.bottom = 0;
+      doc
+        .font("Helvetica")
+        .fontSize(8)
+        .fillColor("#555")
+        .text(
+          text(
+            `${notice.organisation.name} · breach ${notice.breachId} · page ${String(index + 1)} of ${String(range.count)}`,
+          ),
+          56,
+          doc.page.height - 36,
+          { lineBreak: false },
+        );
+      doc.page.margins.bottom = margin;
+    }
+    doc.flushPages();
     doc.end();
   });
 }
