@@ -128,7 +128,8 @@ export function createNoticeService({
       .where("state", "=", "sent")
       .executeTakeFirstOrThrow();
     const count = Number(row.count);
-    return count === 0 || row.first === null ? null : { count, firstAt: new Date(row.first).toISOString() };
+    // With no letters sent, min() is null: the count decides.
+    return count === 0 ? null : { count, firstAt: new Date(row.first).toISOString() };
   }
 
   async function draft(principal: Principal, breachId: string, jurisdiction: string) {
