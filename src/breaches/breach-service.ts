@@ -731,7 +731,12 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
           given_at: givenAt,
           method: notice.method,
           reference: notice.reference ?? null,
-          delay_reason: notice.delayReason ?? null,
+          // The reasons given in the breach's facts count, so they need not be written twice.
+          delay_reason:
+            notice.delayReason ??
+            (late && notice.recipient === "regulator"
+              ? ((breach.incident as Incident).response?.delayReason ?? null)
+              : null),
           deadline,
           late,
           created_by: principal.userId,

@@ -113,7 +113,7 @@ export interface LetterServiceDeps {
 export function createLetterService(deps: LetterServiceDeps) {
   const { db, clock, breaches, recipients, templates } = deps;
   // Message-IDs in the sender's own domain, as RFC 5322 expects.
-  const mailDomain = /@([^@>\s]+)$/.exec(deps.mailFrom)?.[1] ?? "dpdesk.invalid";
+  const mailDomain = /@([^@<>\s]+)>?\s*$/.exec(deps.mailFrom)?.[1] ?? "dpdesk.invalid";
 
   async function contextInput(principal: Principal, breachId: string): Promise<LetterContextInput> {
     const breach = await breaches.getBreach(principal, breachId);
@@ -551,6 +551,7 @@ export function createLetterService(deps: LetterServiceDeps) {
             {
               from: deps.mailFrom,
               to: person.email,
+              toName: person.name,
               replyTo: contact,
               subject: letter.subject,
               text: renderLetterText(letter),

@@ -131,14 +131,18 @@ function printImport(imported: RecipientImport<Completion>, breachId: string): s
     );
     for (const change of completion.breach.changes)
       lines.push(
-        `  ${change.jurisdiction} ${change.duty}: ${change.field} ${String(change.from)} → ${String(change.to)}`,
+        change.field === "presence"
+          ? change.to === null
+            ? `  ${change.jurisdiction} ${change.duty}: no longer owed`
+            : `  ${change.jurisdiction} ${change.duty}: newly owed (${String(change.to).replaceAll("_", " ")})`
+          : `  ${change.jurisdiction} ${change.duty}: ${change.field} ${String(change.from)} → ${String(change.to)}`,
       );
     if (completion.breach.changes.length === 0) lines.push("  No duty changed.");
   } else lines.push(`Breach ${breachId}: its counts already match the list; not changed.`);
   const unknown = completion.recipients.byJurisdiction.unknown ?? 0;
   if (unknown > 0)
     lines.push(
-      `  ${number.format(unknown)} people whose jurisdiction is unknown are not in the breach's counts: find where they live.`,
+      `  ${number.format(unknown)} ${unknown === 1 ? "person whose jurisdiction is unknown is" : "people whose jurisdiction is unknown are"} not in the breach's counts: find where they live.`,
     );
   return `${lines.join("\n")}\n`;
 }

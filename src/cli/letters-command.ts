@@ -3,6 +3,7 @@
  * from the breach's recipient list (read through the API), and with --email sent by the server's outbox, with
  * progress until every letter is delivered or needs attention.
  */
+import { existsSync, statSync } from "node:fs";
 import { Option, type Command } from "commander";
 import type { LetterContextInput, LetterRecipient } from "../documents/subject-letter.js";
 import type { RecipientDetails } from "../impact/recipients.js";
@@ -115,6 +116,10 @@ export function registerLettersCommand(program: Command, io: CliIo): void {
         workers = Number(options.workers);
       }
       const base = `/breaches/${encodeURIComponent(options.breach)}`;
+      if (options.out !== undefined && existsSync(options.out) && !statSync(options.out).isDirectory())
+        throw new InputError([
+          `--out: ${options.out} is a file; give a folder for the letters (it is made if missing)`,
+        ]);
       if (options.out !== undefined) {
         const context = (await callApi(
           target,

@@ -47,6 +47,13 @@ describe("configuration from the environment", () => {
       "DPDESK_MAIL_FROM: must be set",
     );
     expect(problems({ SMTP_URL: "http://mail.example.org" })[0]).toContain("SMTP_URL: must be an smtp://");
+    expect(
+      loadConfig({ SMTP_URL: "smtp://m:25", DPDESK_MAIL_FROM: "Example Union DPO <dpo@example.org>" }).mail
+        .from,
+    ).toBe("Example Union DPO <dpo@example.org>");
+    expect(problems({ SMTP_URL: "smtp://m:25", DPDESK_MAIL_FROM: "dpo at example" })[0]).toContain(
+      "DPDESK_MAIL_FROM: must be an e-mail address",
+    );
   });
 
   it("names each bad variable with what it got", () => {

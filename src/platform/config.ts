@@ -42,7 +42,13 @@ const envSchema = z.object({
       "must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.org:587",
     )
     .optional(),
-  DPDESK_MAIL_FROM: z.email("must be an e-mail address, e.g. dpo@example.org").optional(),
+  DPDESK_MAIL_FROM: z
+    .string()
+    .regex(
+      /^(?:[^<>@\r\n]+<[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+)$/,
+      'must be an e-mail address, or a name and one: "Example Union DPO <dpo@example.org>"',
+    )
+    .optional(),
   DPDESK_OUTBOX_LEASE_SECONDS: z.coerce
     .number({ error: "must be a whole number of seconds from 1 to 3600" })
     .int("must be a whole number of seconds from 1 to 3600")

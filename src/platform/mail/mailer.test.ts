@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { SMTPServer } from "smtp-server";
 import { JobFailure } from "../outbox/outbox.js";
-import { createMailer, withoutAddresses } from "./mailer.js";
+import { bareAddress, createMailer, withoutAddresses } from "./mailer.js";
 
 type Stage = "rcpt" | "data-end" | null;
 
@@ -139,6 +139,19 @@ describe("the mailer", () => {
     second.close();
     expect(dropped.options.notDone).toBe(false);
     expect(dropping.accepted).toHaveLength(1);
+  });
+
+  it("sends from a name and address, with the bare address in the envelope", async () => {
+    const { url, accepted } = await smtp();
+    const mailer = createMailer(url);
+    await mailer.send(
+      { ...mail(9), from: "Example Union DPO <dpo@example.org>", toName: "Zoë O'Brien" },
+      () => Promise.resolve(),
+    );
+    mailer.close();
+    expect(bareAddress("Example Union DPO <dpo@example.org>")).toBe("dpo@example.org");
+    expect(accepted[0]).toContain("From: Example Union DPO <dpo@example.org>");
+    expect(accepted[0]).toMatch(/To: .*<person9@example\.org>/);
   });
 
   it("keeps e-mail addresses out of what it reports", () => {

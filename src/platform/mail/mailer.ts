@@ -14,8 +14,11 @@ import SMTPConnection from "nodemailer/lib/smtp-connection";
 import { JobFailure } from "../outbox/outbox.js";
 
 export interface OutgoingMail {
+  /** An address, or "Name <address>". */
   from: string;
   to: string;
+  /** The addressee's name, shown beside their address. */
+  toName?: string;
   replyTo?: string;
   subject: string;
   text: string;
@@ -44,6 +47,11 @@ interface SmtpError extends Error {
 /** Server replies often quote the recipient's address: it is personal data, and stays out of logs and records. */
 export function withoutAddresses(text: string): string {
   return text.replace(/<[^<>\s]*@[^<>\s]*>|[^\s<>"'()]+@[^\s<>"'()]+/g, "<address>");
+}
+
+/** The address of "Name <address>" (the SMTP envelope takes the address alone). */
+export function bareAddress(from: string): string {
+  return /<([^<>]+)>\s*$/.exec(from)?.[1] ?? from.trim();
 }
 
 /** A stream of the message that ends (sending the final ".") only once `gate` has resolved. */
@@ -154,7 +162,8 @@ export function createMailer(
     async send(mail, beforeCommit) {
       const composed = await new MailComposer({
         from: mail.from,
-        to: mail.to,
+        to:
+          mail.toName === undefined || mail.toName === "" ? mail.to : { name: mail.toName, address: mail.to },
         replyTo: mail.replyTo,
         subject: mail.subject,
         text: mail.text,
@@ -175,7 +184,7 @@ export function createMailer(
       }
       return new Promise<Delivery>((resolve, reject) => {
         connection.send(
-          { from: mail.from, to: [mail.to] },
+          { from: bareAddress(mail.from), to: [mail.to] },
           gatedStream(composed, beforeCommit),
           (error, info) => {
             if (error === null) {
