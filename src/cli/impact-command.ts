@@ -134,7 +134,7 @@ function printImport(imported: RecipientImport<Completion>, breachId: string): s
         change.field === "presence"
           ? change.to === null
             ? `  ${change.jurisdiction} ${change.duty}: no longer owed`
-            : `  ${change.jurisdiction} ${change.duty}: newly owed (${String(change.to).replaceAll("_", " ")})`
+            : `  ${change.jurisdiction} ${change.duty}: newly owed (${typeof change.to === "string" ? change.to.replaceAll("_", " ") : JSON.stringify(change.to)})`
           : `  ${change.jurisdiction} ${change.duty}: ${change.field} ${String(change.from)} → ${String(change.to)}`,
       );
     if (completion.breach.changes.length === 0) lines.push("  No duty changed.");
