@@ -29,6 +29,16 @@ describe("letter templates", () => {
     expect(problems[0]?.message).toContain(problem);
   });
 
+  it("keeps what the law asks of a letter: the regulator to complain to, a way to reach the contact point", () => {
+    expect(checkTemplates({ letter: { complaint: "Please do not complain." } })[0]?.message).toContain(
+      "must name the person's regulator",
+    );
+    expect(checkTemplates({ letter: { contact: "Write to {{contact.name}}." } })[0]?.message).toContain(
+      "must give a way to reach the contact point",
+    );
+    expect(checkTemplates({ statement: { body: "Dear {{person.name}}" } })[0]?.field).toBe("statement.body");
+  });
+
   it("allows comments and sections on known placeholders", () => {
     expect(
       checkTemplates({

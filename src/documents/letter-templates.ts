@@ -124,9 +124,34 @@ export function checkTemplates(overrides: TemplateOverrides): TemplateProblem[] 
   const problems: TemplateProblem[] = [];
   for (const [kind, parts] of Object.entries(overrides))
     for (const [part, template] of Object.entries((parts as Record<string, unknown> | undefined) ?? {}))
-      if (typeof template === "string")
-        for (const message of checkTemplate(template)) problems.push({ field: `${kind}.${part}`, message });
+      if (typeof template === "string") {
+        const field = `${kind}.${part}`;
+        for (const message of checkTemplate(template)) problems.push({ field, message });
+        for (const message of requiredOf(kind, part, template)) problems.push({ field, message });
+      }
   return problems;
+}
+
+/** What a part must keep, whatever its wording: the law's content of a letter cannot be templated away. */
+function requiredOf(kind: string, part: string, template: string): string[] {
+  const uses = (name: string) => template.includes(`{{${name}}}`);
+  if (kind === "letter" && part === "complaint" && !uses("regulator.name"))
+    return [
+      "must name the person's regulator ({{regulator.name}}): every letter tells people they may complain",
+    ];
+  if (
+    kind === "letter" &&
+    part === "contact" &&
+    !["contact.email", "contact.phone", "contact.address"].some(uses)
+  )
+    return [
+      "must give a way to reach the contact point ({{contact.email}}, {{contact.phone}} or {{contact.address}})",
+    ];
+  if (kind === "statement" && ["person.name", "greeting", "regulator.name"].some(uses))
+    return [
+      "a public statement is addressed to no one: {{person.name}}, {{greeting}} and {{regulator.name}} are for letters ({{regulators}} lists them all)",
+    ];
+  return [];
 }
 
 function checkTemplate(template: string): string[] {

@@ -53,7 +53,7 @@ describe("a letter to a person affected", () => {
       }),
     );
     expect(text).toContain(
-      "includes your name, your bank, card or other financial details and information about your health.",
+      "includes your name, your bank, card or other financial details, your trade union membership and information about your health.",
     );
     expect(text).toContain("Some of this information is especially sensitive");
     expect(text).toContain("Check your bank and card statements");
@@ -62,6 +62,24 @@ describe("a letter to a person affected", () => {
     );
     expect(plain).toContain("Dear Sir or Madam,");
     expect(plain).not.toContain("especially sensitive");
+  });
+
+  it("names what being on the list reveals about everyone on it, in the vocabulary's order", () => {
+    const union = prepareLetters({
+      ...input,
+      incident: { ...incident, response: { ...incident.response, listReveals: ["trade_union_membership"] } },
+    });
+    const text = renderLetterText(
+      buildSubjectLetter(union, {
+        personId: "ab",
+        name: "Ann",
+        jurisdiction: "GB",
+        categories: ["health", "name"],
+      }),
+    );
+    expect(text).toContain(
+      "includes your name, your trade union membership and information about your health.",
+    );
   });
 
   it("escapes everything in its HTML", () => {

@@ -6,7 +6,7 @@
  *
  * Pure: a breach-wide context is prepared once, then each recipient becomes a letter in microseconds.
  */
-import type { Incident } from "../law/index.js";
+import type { DataCategory, Incident } from "../law/index.js";
 import { escapeHtml } from "./html-escape.js";
 import {
   fillTemplate,
@@ -89,7 +89,7 @@ export function letterContent(input: LetterContextInput) {
     organisation: incident.controller.name,
     whatHappened: incident.description ?? incident.title,
     awareDate: formatDay(incident.awareAt, input.timeZone),
-    consequences: response.consequences ?? "",
+    consequences: response.consequencesForPeople ?? response.consequences ?? "",
     measuresTaken: response.measuresTaken ?? "",
     measuresProposed: response.measuresProposed ?? "",
     adviceToPeople: response.adviceToPeople ?? "",
@@ -106,6 +106,7 @@ export function letterContent(input: LetterContextInput) {
     ),
     leadJurisdiction: input.leadJurisdiction,
     specialCategories: input.specialCategories,
+    listReveals: response.listReveals ?? [],
   };
 }
 
@@ -135,6 +136,30 @@ export function missingFromLetters(input: LetterContextInput): { field: string; 
     });
   return missing;
 }
+
+/** The kinds of data in the law's vocabulary order (src/law/vocabulary.ts), for the letters' lists. */
+const categoryOrder: readonly string[] = [
+  "name",
+  "contact",
+  "address",
+  "date_of_birth",
+  "government_id",
+  "financial",
+  "credentials",
+  "location",
+  "online_identifiers",
+  "employment",
+  "children",
+  "criminal_offence",
+  "racial_or_ethnic_origin",
+  "political_opinions",
+  "religious_or_philosophical_beliefs",
+  "trade_union_membership",
+  "genetic",
+  "biometric",
+  "health",
+  "sex_life_or_sexual_orientation",
+] satisfies readonly DataCategory[];
 
 /** Everything about the letters that is the same for every person, prepared once per run. */
 export function prepareLetters(input: LetterContextInput): LetterContext {
@@ -181,8 +206,14 @@ function regulatorFor(context: LetterContext, jurisdiction: string): RegulatorCo
 
 function viewFor(context: LetterContext, recipient: LetterRecipient, regulator: RegulatorContact) {
   const response = context.input.incident.response ?? {};
-  const categories =
-    recipient.categories.length > 0 ? recipient.categories : context.input.incident.dataCategories;
+  // The person's own kinds of data, with what being on the list reveals about everyone on it, in the order
+  // the law's vocabulary lists them (identity first, special categories after).
+  const own = recipient.categories.length > 0 ? recipient.categories : context.input.incident.dataCategories;
+  const revealed: readonly string[] = context.input.incident.response?.listReveals ?? [];
+  const categories = categoryOrder.filter(
+    (category) => own.includes(category) || revealed.includes(category),
+  );
+  for (const category of own) if (!categories.includes(category)) categories.push(category);
   const advice = [response.adviceToPeople, ...adviceFor(categories)].filter(
     (text): text is string => text !== undefined && text.length > 0,
   );

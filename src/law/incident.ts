@@ -82,6 +82,13 @@ export const responseSchema = z
       }),
     peopleConcerned: statement("Who the affected people are, e.g. 'members and former members'"),
     consequences: statement("The likely consequences of the breach for the people affected"),
+    consequencesForPeople: statement(
+      "The likely consequences in words for the people themselves (the letters); without it, the letters use consequences",
+    ),
+    listReveals: uniqueList(z.enum(dataCategories)).optional().meta({
+      description:
+        "Kinds of data that being on the exposed list itself reveals about everyone on it (a union's member list: trade_union_membership); every letter names them",
+    }),
     measuresTaken: statement("What has been done to deal with the breach and limit its effects"),
     measuresProposed: statement("What will be done next"),
     adviceToPeople: statement("What the people affected can do to protect themselves"),
