@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import { escapeHtml } from "../documents/html-escape.js";
-import { compressPages, layLetterPages, letterPdf, PdfWriter } from "../documents/letter-pdf.js";
+import { compressLetter, layLetter, letterPdf, PdfWriter } from "../documents/letter-pdf.js";
 import { buildPublicStatement } from "../documents/public-statement.js";
 import {
   buildSubjectLetter,
@@ -163,11 +163,12 @@ export function createLetterService(deps: LetterServiceDeps) {
         return { contentType: "text/html; charset=utf-8", body: renderLetterHtml(letter) };
       if (format === "text")
         return { contentType: "text/plain; charset=utf-8", body: renderLetterText(letter) };
-      const pdf = letterPdf(compressPages(layLetterPages(letter, String(context.shared.reference))), {
-        title: letter.subject,
-        author: letter.organisation,
-        created: clock.now(),
-      });
+      const compressed = compressLetter(layLetter(letter, String(context.shared.reference)));
+      const pdf = letterPdf(
+        compressed.pages,
+        { title: letter.subject, author: letter.organisation, created: clock.now() },
+        compressed.fonts,
+      );
       return { contentType: "application/pdf", body: pdf };
     },
 
@@ -216,7 +217,8 @@ export function createLetterService(deps: LetterServiceDeps) {
       for await (const page of everyone(principal.orgId, breachId))
         for (const person of page) {
           const letter = buildSubjectLetter(context, letterRecipient(person));
-          writer.addPages(compressPages(layLetterPages(letter, reference)));
+          const compressed = compressLetter(layLetter(letter, reference));
+          writer.addPages(compressed.pages, compressed.fonts);
           letters++;
           if (letters % 50 === 0) await pause();
         }
@@ -254,11 +256,12 @@ export function createLetterService(deps: LetterServiceDeps) {
         subject: statement.title,
         paragraphs: statement.paragraphs.map((text) => ({ heading: null, text })),
       };
-      const pdf = letterPdf(compressPages(layLetterPages(page, String(context.shared.reference))), {
-        title: statement.title,
-        author: input.incident.controller.name,
-        created: clock.now(),
-      });
+      const compressed = compressLetter(layLetter(page, String(context.shared.reference)));
+      const pdf = letterPdf(
+        compressed.pages,
+        { title: statement.title, author: input.incident.controller.name, created: clock.now() },
+        compressed.fonts,
+      );
       return { contentType: "application/pdf", body: pdf };
     },
 

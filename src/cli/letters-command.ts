@@ -164,7 +164,7 @@ export function registerLettersCommand(program: Command, io: CliIo): void {
         );
         if (result.simplified > 0)
           io.stderr(
-            `${number.format(result.simplified)} letters have a name or address with characters the PDF fonts cannot show (e.g. Chinese, or Polish "Ł"): they are printed without accents or as "?" (manifest.csv column "simplified"). Their e-mails show them as written.\n`,
+            `${number.format(result.simplified)} letters have characters no font dpdesk embeds can show (Chinese or Japanese, say): they are printed as "?" (manifest.csv column "simplified"). Their e-mails show them as written.\n`,
           );
       }
       if (options.email !== true) return;

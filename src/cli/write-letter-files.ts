@@ -127,6 +127,16 @@ export async function writeLetterFiles(options: LetterFilesOptions): Promise<Let
         const startPage = writer.pageCount + 1;
         writer.addPages(
           letter.pages.map((page) => Buffer.from(page.buffer, page.byteOffset, page.byteLength)),
+          // Structured cloning turns Buffers into plain Uint8Arrays: make them Buffers again.
+          letter.fonts.map((font) => ({
+            ...font,
+            file: Buffer.from(font.file.buffer, font.file.byteOffset, font.file.byteLength),
+            toUnicode: Buffer.from(
+              font.toUnicode.buffer,
+              font.toUnicode.byteOffset,
+              font.toUnicode.byteLength,
+            ),
+          })),
         );
         if (duplex && letter.pages.length % 2 === 1) writer.addPages(blankPage);
         byJurisdiction[letter.jurisdiction] = (byJurisdiction[letter.jurisdiction] ?? 0) + 1;

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { flatText, readPdfText } from "../../test/support/pdf-text.js";
-import { compressPages, layLetterPages, letterPdf, PdfWriter } from "./letter-pdf.js";
+import {
+  compressLetter,
+  compressPages,
+  layLetter,
+  layLetterPages,
+  letterPdf,
+  PdfWriter,
+} from "./letter-pdf.js";
 import type { SubjectLetter } from "./subject-letter.js";
 
 function letter(overrides: Partial<SubjectLetter> = {}): SubjectLetter {
@@ -32,14 +39,45 @@ describe("the letter PDF writer", () => {
     expect(text).toContain("Reference REF1 · Page 1 of 1");
   });
 
-  it("writes names outside Windows-1252 without their accents, not as wrong glyphs", async () => {
-    const pdf = letterPdf(
-      compressPages(layLetterPages(letter({ address: ["Łukasz Świątek", "王芳"] }), "R")),
-      info,
+  it("writes a letter the standard fonts cannot show in an embedded font, as written, and reads back", async () => {
+    const laid = layLetter(
+      letter({ address: ["Łukasz Wiśniewski", "ul. Żółkiewskiego 5", "Douglas"], subject: "Dvořák (Σοφία)" }),
+      "R",
     );
+    expect(laid.fonts.map((font) => font.resource)).toEqual(["U1", "U2"]);
+    expect(laid.simplified).toBe(false);
+    const compressed = compressLetter(laid);
+    const pdf = letterPdf(compressed.pages, info, compressed.fonts);
     const text = flatText(await readPdfText(pdf));
-    expect(text).toContain("Lukasz Swiatek");
-    expect(text).toContain("??");
+    expect(text).toContain("Łukasz Wiśniewski");
+    expect(text).toContain("ul. Żółkiewskiego 5");
+    expect(text).toContain("Dvořák (Σοφία)");
+    expect(text).toContain("Text with (parentheses), a back\\slash and “quotes” — €5.");
+    // The font is a subset: a few kilobytes, not the whole DejaVu Sans (about 740 KB).
+    expect(pdf.length).toBeLessThan(60_000);
+  });
+
+  it("marks a letter simplified when no font has its characters, and writes them as ?", async () => {
+    const laid = layLetter(letter({ address: ["王 小明", "1 Street"] }), "R");
+    expect(laid.simplified).toBe(true);
+    const compressed = compressLetter(laid);
+    const text = flatText(await readPdfText(letterPdf(compressed.pages, info, compressed.fonts)));
+    expect(text).toContain("? ??");
+    // Plain letters stay on the standard fonts.
+    expect(layLetter(letter(), "R").fonts).toEqual([]);
+  });
+
+  it("merges letters with and without embedded fonts into one PDF", async () => {
+    const chunks: Buffer[] = [];
+    const writer = new PdfWriter((chunk) => chunks.push(chunk), info);
+    for (const name of ["Ann", "Łukasz", "Cat"]) {
+      const compressed = compressLetter(layLetter(letter({ address: [name, "1 Street"] }), "R"));
+      writer.addPages(compressed.pages, compressed.fonts);
+    }
+    writer.finish();
+    const pdf = await readPdfText(Buffer.concat(chunks));
+    expect(pdf.pages).toHaveLength(3);
+    expect(pdf.pages[1]).toContain("Łukasz");
   });
 
   it("breaks long text over pages, numbering them, and splits a word longer than a line", async () => {
