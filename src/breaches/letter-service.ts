@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import { escapeHtml } from "../documents/html-escape.js";
-import { compressLetter, layLetter, letterPdf, PdfWriter } from "../documents/letter-pdf.js";
+import { compressLetter, compressPages, layLetter, letterPdf, PdfWriter } from "../documents/letter-pdf.js";
 import { buildPublicStatement } from "../documents/public-statement.js";
 import {
   buildSubjectLetter,
@@ -214,11 +214,14 @@ export function createLetterService(deps: LetterServiceDeps) {
         created: clock.now(),
       });
       let letters = 0;
+      const blankPage = compressPages([""]);
       for await (const page of everyone(principal.orgId, breachId))
         for (const person of page) {
           const letter = buildSubjectLetter(context, letterRecipient(person));
           const compressed = compressLetter(layLetter(letter, reference));
           writer.addPages(compressed.pages, compressed.fonts);
+          // As dpdesk letters does: each letter starts on a new sheet when printed on both sides.
+          if (compressed.pages.length % 2 === 1) writer.addPages(blankPage);
           letters++;
           if (letters % 50 === 0) await pause();
         }

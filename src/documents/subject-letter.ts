@@ -137,7 +137,11 @@ export function missingFromLetters(input: LetterContextInput): { field: string; 
   return missing;
 }
 
-/** The kinds of data in the law's vocabulary order (src/law/vocabulary.ts), for the letters' lists. */
+/**
+ * The kinds of data in the law's vocabulary order, for the letters' lists: a copy of `dataCategories` in
+ * src/law/vocabulary.ts, because this room may import only the law's types. A kind added there and not here
+ * still appears in letters, after these.
+ */
 const categoryOrder: readonly string[] = [
   "name",
   "contact",
