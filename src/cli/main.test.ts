@@ -223,7 +223,7 @@ describe("dpdesk impact --breach", () => {
       expect(code).toBe(0);
       expect(stdout).toContain(`Breach ${id} updated and re-assessed (version 2).`);
       expect(stdout).toContain(`Recipient list of breach ${id}: 8 people, sealed at rest`);
-      expect(stdout).toContain("1 people whose jurisdiction is unknown are not in the breach's counts");
+      expect(stdout).toContain("1 person whose jurisdiction is unknown is not in the breach's counts");
       const breach = (await client.get(`/api/v1/breaches/${id}`)).json;
       expect(breach.incident.subjects).toEqual({ GB: 2, IM: 2, JE: 1, GG: 1, FR: 1 });
       expect(breach.incident.dataCategories).toEqual(
