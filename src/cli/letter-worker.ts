@@ -32,10 +32,10 @@ export interface LetterBatchResult {
     jurisdiction: string;
     regulator: string;
     pages: Uint8Array[];
-    /** Fonts the letter embeds (for names the standard fonts cannot show); copied, they are rare. */
+    /** Fonts the letter embeds (for names the standard fonts cannot show): a few kilobytes, copied. */
     fonts: CompressedFont[];
     bytes: number;
-    /** The name or address has characters the standard PDF fonts cannot show: printed without accents or as "?". */
+    /** Some characters no embedded font can show (Chinese, say, or a right-to-left script): printed as "?". */
     simplified: boolean;
   }[];
 }

@@ -57,6 +57,28 @@ describe("the letter PDF writer", () => {
     expect(pdf.length).toBeLessThan(60_000);
   });
 
+  it("writes each distinct font once in a merged PDF, with a valid descriptor and its own tag", () => {
+    const chunks: Buffer[] = [];
+    const writer = new PdfWriter((chunk) => chunks.push(chunk), info);
+    for (const name of ["Ann", "Ann"]) {
+      const compressed = compressLetter(
+        layLetter(letter({ organisation: "Związek Zawodowy", address: [name] }), "R"),
+      );
+      writer.addPages(compressed.pages, compressed.fonts);
+    }
+    writer.finish();
+    const latin = Buffer.concat(chunks).toString("latin1");
+    expect(latin.match(/\/Subtype \/Type0/g)).toHaveLength(1);
+    expect(latin).not.toContain("NaN");
+    expect(latin).toMatch(/\/BaseFont \/[A-Z]{6}\+DejaVuSans-Bold/);
+    expect(latin).toMatch(/\/CapHeight \d+/);
+  });
+
+  it("flags a right-to-left name rather than printing it reversed", () => {
+    expect(layLetter(letter({ address: ["דוד כהן"] }), "R").simplified).toBe(true);
+    expect(layLetter(letter({ address: ["محمد علي"] }), "R").simplified).toBe(true);
+  });
+
   it("marks a letter simplified when no font has its characters, and writes them as ?", async () => {
     const laid = layLetter(letter({ address: ["王 小明", "1 Street"] }), "R");
     expect(laid.simplified).toBe(true);

@@ -380,6 +380,8 @@ export class PdfWriter {
   private offset = 0;
   private readonly offsets: number[] = [];
   private readonly kids: number[] = [];
+  /** Embedded fonts already written, by the hash of their content: each is written once. */
+  private readonly fonts = new Map<string, number>();
 
   constructor(
     private readonly sink: (chunk: Buffer) => void,
@@ -411,9 +413,12 @@ export class PdfWriter {
     return this.offsets.length < 6 ? 6 : this.offsets.length;
   }
 
-  /** Writes an embedded font's five objects; returns the number of its Type0 font object. */
+  /** Writes an embedded font's five objects (once per file); returns the number of its Type0 font object. */
   private font(font: CompressedFont): number {
+    const written = this.fonts.get(font.key);
+    if (written !== undefined) return written;
     const type0 = this.next();
+    this.fonts.set(font.key, type0);
     const [cid, descriptor, file, toUnicode] = [type0 + 1, type0 + 2, type0 + 3, type0 + 4];
     this.object(
       type0,

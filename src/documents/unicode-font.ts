@@ -6,6 +6,7 @@
  *
  * Only these letters pay for it: the standard fonts stay the fast path for everyone else.
  */
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as fontkit from "fontkit";
@@ -44,7 +45,9 @@ export class FontSubset {
 
   private glyphFor(codePoint: number): { id: number; width: number } {
     let cp = codePoint;
-    if (!this.font.hasGlyphForCodePoint(cp)) {
+    // Scripts written right to left or shaped (Hebrew, Arabic, Indic…) would need bidi and shaping, which this
+    // writer does not do: a reversed, unjoined name is worse than a "?" the letter is flagged for.
+    if (needsShaping(cp) || !this.font.hasGlyphForCodePoint(cp)) {
       this.missing++;
       cp = 0x3f; // "?"
     }
@@ -81,23 +84,36 @@ export class FontSubset {
   embed(): EmbeddedFont {
     const font = this.font;
     const scale = 1000 / font.unitsPerEm;
+    const file = Buffer.from(this.subset.encode());
+    const widths = [...this.widths];
+    const toUnicode = toUnicodeCMap(this.unicodes);
+    // ISO 32000-1 §9.6.4: each subset in a file has its own six-letter tag. From its content, so that identical
+    // subsets (the same glyphs) have the same name, and the writer can embed them once.
+    const digest = createHash("sha256").update(file).update(toUnicode).digest();
+    const tag = Array.from(digest.subarray(0, 6), (byte) => String.fromCharCode(65 + (byte % 26))).join("");
     return {
+      key: digest.toString("hex"),
       resource: this.resource,
-      baseFont: `DPDESK+${font.postscriptName.replace(/[^A-Za-z0-9-]/g, "")}`,
-      file: Buffer.from(this.subset.encode()),
-      widths: [...this.widths],
-      toUnicode: toUnicodeCMap(this.unicodes),
+      baseFont: `${tag}+${font.postscriptName.replace(/[^A-Za-z0-9-]/g, "")}`,
+      file,
+      widths,
+      toUnicode,
       bbox: [font.bbox.minX, font.bbox.minY, font.bbox.maxX, font.bbox.maxY].map((v) =>
         Math.round(v * scale),
       ),
       ascent: Math.round(font.ascent * scale),
       descent: Math.round(font.descent * scale),
-      capHeight: Math.round(font.capHeight * scale),
+      // DejaVu's OS/2 table predates capHeight (fontkit gives undefined): the height of "H" is the cap height.
+      capHeight: Math.round(
+        (Number.isFinite(font.capHeight) ? font.capHeight : font.glyphForCodePoint(0x48).bbox.maxY) * scale,
+      ),
     };
   }
 }
 
 export interface EmbeddedFont {
+  /** The SHA-256 of the subset and its map: the same key, the same font. */
+  key: string;
   resource: "U1" | "U2";
   baseFont: string;
   /** The subset as a TrueType file. */
@@ -114,6 +130,11 @@ export interface EmbeddedFont {
 export function newSubsets(): { regular: FontSubset; bold: FontSubset } {
   const { regular, bold } = loadFaces();
   return { regular: new FontSubset("U1", regular), bold: new FontSubset("U2", bold) };
+}
+
+/** Right-to-left and shaped scripts: Hebrew, Arabic, Syriac, Thaana, N'Ko, the Indic scripts and their forms. */
+function needsShaping(cp: number): boolean {
+  return (cp >= 0x0590 && cp <= 0x08ff) || (cp >= 0x0900 && cp <= 0x0dff) || (cp >= 0xfb1d && cp <= 0xfeff);
 }
 
 function toUnicodeCMap(unicodes: ReadonlyMap<number, number[]>): string {
