@@ -22,7 +22,13 @@ describe("the embedded database's lock", () => {
     writeFileSync(lock, "999999999");
     const database = await openDatabase({ kind: "pglite", dataDir });
     expect(readFileSync(lock, "utf8")).toBe(String(process.pid));
+    // A second open in the same process is refused too, and does not take the first one's lock away.
+    await expect(openDatabase({ kind: "pglite", dataDir: `${dataDir}/` })).rejects.toThrow(DatabaseInUse);
+    expect(readFileSync(lock, "utf8")).toBe(String(process.pid));
     await database.close();
     expect(existsSync(lock)).toBe(false);
+    // Junk in the lock file is not a dpdesk process: taken over.
+    writeFileSync(lock, "");
+    await (await openDatabase({ kind: "pglite", dataDir })).close();
   });
 });

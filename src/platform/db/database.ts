@@ -2,7 +2,8 @@
  * Opens the database: embedded PGlite in a data directory by default, PostgreSQL when a URL is given. Both
  * return the same JavaScript types: int8 as number, timestamptz as Date, jsonb as objects, bytea as bytes.
  */
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { linkSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
@@ -51,32 +52,67 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/** Lock files this process holds: a second open of the same directory in one process is refused too. */
+const heldLocks = new Set<string>();
+
+/** The pid in a lock file; null when there is none; 0 when it holds no pid (not dpdesk's: taken over). */
+function lockOwner(path: string): number | null {
+  try {
+    const owner = Number(readFileSync(path, "utf8").trim());
+    return Number.isInteger(owner) && owner > 0 ? owner : 0;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+}
+
 /**
  * PGlite is one process's database: a second process opening the same directory (say `dpdesk org create` while
  * `dpdesk serve` runs) would work on its own copy and one of them would lose its writes. A lock file beside the
- * directory holds the owner's pid; a lock left by a process that has died is taken over.
+ * directory holds the owner's pid. It is created whole (written to a file of its own, then hard-linked into
+ * place, which fails if a lock is there), so nobody reads a half-written one; a lock left by a process that has
+ * died is moved aside under a name of the taker's own before the taker tries again, so two takers cannot both
+ * win.
  */
 function lockDataDir(dataDir: string): () => void {
-  const path = `${dataDir.replace(/[/\\]+$/, "")}.lock`;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(path, "wx", 0o600);
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => {
-        rmSync(path, { force: true });
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const owner = Number(readFileSync(path, "utf8").trim());
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isRunning(owner))
-        throw new DatabaseInUse(
-          `the embedded database in ${dataDir} is in use by another dpdesk process (pid ${String(owner)}): stop it first, or use that server's API (the set-up link it printed, or its /api/v1)`,
-        );
-      rmSync(path, { force: true });
+  mkdirSync(dataDir, { recursive: true });
+  const path = `${realpathSync(dataDir)}.lock`;
+  const busy = (owner: number) =>
+    new DatabaseInUse(
+      `the embedded database in ${dataDir} is in use by another dpdesk process (pid ${String(owner)}): stop it first, or use that server's API (the set-up link it printed, or its /api/v1). If no such process runs, remove ${path}.`,
+    );
+  if (heldLocks.has(path)) throw busy(process.pid);
+  const mine = `${path}.${String(process.pid)}.${randomBytes(4).toString("hex")}`;
+  writeFileSync(mine, String(process.pid), { mode: 0o600 });
+  try {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      try {
+        linkSync(mine, path);
+        heldLocks.add(path);
+        return () => {
+          heldLocks.delete(path);
+          // Only our own lock goes: never one another process took over meanwhile.
+          if (lockOwner(path) === process.pid) rmSync(path, { force: true });
+        };
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      }
+      const owner = lockOwner(path);
+      if (owner !== null && owner !== 0 && owner !== process.pid && isRunning(owner)) throw busy(owner);
+      if (owner !== null) {
+        // Dead (or this pid after a restart): move it aside; only one taker's rename succeeds.
+        try {
+          renameSync(path, `${mine}.stale`);
+          rmSync(`${mine}.stale`, { force: true });
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+        }
+      }
     }
+    throw new DatabaseInUse(`cannot lock the embedded database in ${dataDir} (${path})`);
+  } finally {
+    rmSync(mine, { force: true });
   }
-  throw new DatabaseInUse(`cannot lock the embedded database in ${dataDir} (${path})`);
 }
 
 export async function openDatabase(location: DatabaseLocation): Promise<Database> {
