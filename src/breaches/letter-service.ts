@@ -381,6 +381,7 @@ export function createLetterService(deps: LetterServiceDeps) {
         .selectFrom("outbox")
         .select(["state", (eb) => eb.fn.countAll<string>().as("count")])
         .where("org_id", "=", principal.orgId)
+        .where("breach_id", "=", breachId)
         .where("kind", "=", letterEmailKind)
         .where("dedupe_key", "like", ofEdition)
         .groupBy("state")
@@ -400,20 +401,33 @@ export function createLetterService(deps: LetterServiceDeps) {
       // Letters waiting to be tried again, and why the last try failed (a mail server that is down shows here).
       const retrying = await db
         .selectFrom("outbox")
-        .select([(eb) => eb.fn.countAll<string>().as("count"), (eb) => eb.fn.max("last_error").as("error")])
+        .select([(eb) => eb.fn.countAll<string>().as("count")])
         .where("org_id", "=", principal.orgId)
+        .where("breach_id", "=", breachId)
         .where("kind", "=", letterEmailKind)
         .where("dedupe_key", "like", ofEdition)
         .where("state", "=", "pending")
         .where("last_error", "is not", null)
         .executeTakeFirstOrThrow();
+      const latestError = await db
+        .selectFrom("outbox")
+        .select("last_error")
+        .where("org_id", "=", principal.orgId)
+        .where("breach_id", "=", breachId)
+        .where("kind", "=", letterEmailKind)
+        .where("dedupe_key", "like", ofEdition)
+        .where("state", "=", "pending")
+        .where("last_error", "is not", null)
+        .orderBy("updated_at", "desc")
+        .limit(1)
+        .executeTakeFirst();
       const total = Object.values(counts).reduce((a, b) => a + b, 0);
       return {
         editionId: edition?.edition_id ?? null,
         total,
         ...counts,
         done: counts.pending + counts.sending + counts.committing === 0,
-        retrying: { count: Number(retrying.count), lastError: retrying.error },
+        retrying: { count: Number(retrying.count), lastError: latestError?.last_error ?? null },
         attention: attention.map((row) => {
           const payload = row.payload as LetterJobPayload;
           return {

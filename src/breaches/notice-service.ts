@@ -4,7 +4,7 @@
  * event carrying the notice's SHA-256; keeping one identical to the latest returns the latest.
  */
 import { createHash } from "node:crypto";
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { z } from "zod";
 import { buildRegulatorNotice, type RegulatorNotice } from "../documents/regulator-notice.js";
 import {
@@ -121,7 +121,11 @@ export function createNoticeService({
   async function lettersSent(orgId: string, breachId: string) {
     const row = await db
       .selectFrom("outbox")
-      .select([(eb) => eb.fn.countAll<string>().as("count"), (eb) => eb.fn.min("updated_at").as("first")])
+      // People, not letters: a follow-up edition is a second letter to the same person.
+      .select([
+        sql<string>`count(distinct payload->>'personId')`.as("count"),
+        (eb) => eb.fn.min("updated_at").as("first"),
+      ])
       .where("org_id", "=", orgId)
       .where("breach_id", "=", breachId)
       .where("kind", "=", "letter_email")

@@ -187,11 +187,16 @@ export function registerLettersCommand(program: Command, io: CliIo): void {
             `${base}/letters/delivery`,
           )) as unknown as Delivery;
         } catch (error) {
-          if (!(error instanceof InputError)) throw error;
-          throw new InputError([
-            ...error.lines,
-            "The letters are queued in the server's outbox: it goes on sending them when it is running again (nobody is sent a letter twice). Run this command again to follow it.",
-          ]);
+          if (
+            !(error instanceof InputError) ||
+            !error.lines.some((line) => line.startsWith("--api: cannot reach"))
+          )
+            throw error;
+          // The letters are queued: this is not bad input, and nothing was lost.
+          io.stderr(
+            `${error.lines.join("\n")}\nThe letters are queued in the server's outbox: it goes on sending them when it is running again (nobody is sent a letter twice). Run this command again to follow it.\n`,
+          );
+          throw new DeliveryIncomplete();
         }
         const line = `E-mail: ${number.format(status.sent)} sent, ${number.format(status.pending + status.sending + status.committing)} to go, ${number.format(status.failed)} failed, ${number.format(status.uncertain)} uncertain (of ${number.format(status.total)})`;
         if (status.done) {

@@ -80,6 +80,8 @@ export async function writeLetterFiles(options: LetterFilesOptions): Promise<Let
   const single = options.single ?? true;
   const singleDir = join(outDir, "letters");
   mkdirSync(outDir, { recursive: true });
+  // The manifest says a run completed: an earlier run's goes first, so a run cut off never looks complete.
+  rmSync(join(outDir, "manifest.csv"), { force: true });
   if (single) mkdirSync(singleDir, { recursive: true });
   const created = new Date(context.preparedAt);
   const mergedPath = join(outDir, "letters.pdf");

@@ -65,7 +65,7 @@ export interface RegulatorNotice {
   preparedAt: string;
   timeZone: string;
   deadline: { at: string | null; local: string | null; strict: boolean; late: boolean };
-  /** The case reference this regulator gave when the breach was first reported (for follow-ups). */
+  /** The case reference this regulator gave (the latest recorded), for follow-ups. */
   regulatorReference: string | null;
   sections: NoticeSection[];
   /** The required items still unanswered: the notice can be sent in phases, but these must follow. */
@@ -152,7 +152,7 @@ export function buildRegulatorNotice(input: NoticeInput): RegulatorNotice {
     if (section.id === "phasing" && section.answer === null) {
       if (missing.length === 0)
         section.answer = [
-          "Nothing the Commissioner's form asks for is missing from this notice; what the investigation finds will follow.",
+          "Nothing is outstanding; anything material found later will be reported in a follow-up.",
         ];
       else
         missing.push({
@@ -353,9 +353,27 @@ function answerers(input: NoticeInput): (id: string) => string[] | null {
   };
 }
 
-/** "the United Kingdom", "the Isle of Man", "Jersey". */
+/** Countries whose English names take "the" ("the United Kingdom", "the Isle of Man"; "Jersey", "Czechia"). */
+const withThe = new Set([
+  "United Kingdom",
+  "Isle of Man",
+  "Netherlands",
+  "Faroe Islands",
+  "Åland Islands",
+  "Channel Islands",
+  "Philippines",
+  "Bahamas",
+  "United States",
+  "United Arab Emirates",
+  "Czech Republic",
+  "Dominican Republic",
+  "Gambia",
+  "Maldives",
+  "Seychelles",
+]);
+
 function placeName(name: string): string {
-  return /^(United|Isle|Netherlands|Czech|Channel|Bailiwick)/.test(name) ? `the ${name}` : name;
+  return withThe.has(name) ? `the ${name}` : name;
 }
 
 function describeRecipient(notice: NoticeGiven): string {
