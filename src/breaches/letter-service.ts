@@ -163,7 +163,7 @@ export function createLetterService(deps: LetterServiceDeps) {
         return { contentType: "text/html; charset=utf-8", body: renderLetterHtml(letter) };
       if (format === "text")
         return { contentType: "text/plain; charset=utf-8", body: renderLetterText(letter) };
-      const compressed = compressLetter(layLetter(letter, String(context.shared.reference)));
+      const compressed = compressLetter(layLetter(letter, context.shared.reference));
       const pdf = letterPdf(
         compressed.pages,
         { title: letter.subject, author: letter.organisation, created: clock.now() },
@@ -207,7 +207,7 @@ export function createLetterService(deps: LetterServiceDeps) {
       requirePermission(principal, "personal_data");
       const input = await contextInput(principal, breachId);
       const context = prepareLetters(input);
-      const reference = String(context.shared.reference);
+      const reference = context.shared.reference;
       const writer = new PdfWriter(sink, {
         title: `Letters about breach ${reference}`,
         author: input.incident.controller.name,
@@ -252,14 +252,14 @@ export function createLetterService(deps: LetterServiceDeps) {
         personId: "public",
         jurisdiction: input.leadJurisdiction,
         regulator: input.regulators[input.leadJurisdiction] ?? { name: "" },
-        date: String(context.shared.date),
+        date: context.shared.date,
         organisation: input.incident.controller.name,
         address: [],
         email: null,
         subject: statement.title,
         paragraphs: statement.paragraphs.map((text) => ({ heading: null, text })),
       };
-      const compressed = compressLetter(layLetter(page, String(context.shared.reference)));
+      const compressed = compressLetter(layLetter(page, context.shared.reference));
       const pdf = letterPdf(
         compressed.pages,
         { title: statement.title, author: input.incident.controller.name, created: clock.now() },
@@ -377,47 +377,34 @@ export function createLetterService(deps: LetterServiceDeps) {
       const edition = await latestEdition(principal.orgId, breachId);
       // The latest edition's letters; those of earlier editions needing attention are listed too.
       const ofEdition = `${edition?.edition_id ?? "none"}:%`;
-      const rows = await db
-        .selectFrom("outbox")
+      // The breach's letter jobs; `retried` narrows them to this edition's letters waiting to be tried again.
+      const letters = () =>
+        db
+          .selectFrom("outbox")
+          .where("org_id", "=", principal.orgId)
+          .where("breach_id", "=", breachId)
+          .where("kind", "=", letterEmailKind);
+      const ofThisEdition = () => letters().where("dedupe_key", "like", ofEdition);
+      const retried = () =>
+        ofThisEdition().where("state", "=", "pending").where("last_error", "is not", null);
+      const rows = await ofThisEdition()
         .select(["state", (eb) => eb.fn.countAll<string>().as("count")])
-        .where("org_id", "=", principal.orgId)
-        .where("breach_id", "=", breachId)
-        .where("kind", "=", letterEmailKind)
-        .where("dedupe_key", "like", ofEdition)
         .groupBy("state")
         .execute();
       const counts = { pending: 0, sending: 0, committing: 0, sent: 0, failed: 0, uncertain: 0 };
       for (const row of rows) counts[row.state] = Number(row.count);
-      const attention = await db
-        .selectFrom("outbox")
+      const attention = await letters()
         .select(["payload", "state", "attempts", "last_error", "updated_at"])
-        .where("org_id", "=", principal.orgId)
-        .where("breach_id", "=", breachId)
-        .where("kind", "=", letterEmailKind)
         .where("state", "in", ["failed", "uncertain"])
         .orderBy("updated_at")
         .limit(100)
         .execute();
       // Letters waiting to be tried again, and why the last try failed (a mail server that is down shows here).
-      const retrying = await db
-        .selectFrom("outbox")
-        .select([(eb) => eb.fn.countAll<string>().as("count")])
-        .where("org_id", "=", principal.orgId)
-        .where("breach_id", "=", breachId)
-        .where("kind", "=", letterEmailKind)
-        .where("dedupe_key", "like", ofEdition)
-        .where("state", "=", "pending")
-        .where("last_error", "is not", null)
+      const retrying = await retried()
+        .select((eb) => eb.fn.countAll<string>().as("count"))
         .executeTakeFirstOrThrow();
-      const latestError = await db
-        .selectFrom("outbox")
+      const latestError = await retried()
         .select("last_error")
-        .where("org_id", "=", principal.orgId)
-        .where("breach_id", "=", breachId)
-        .where("kind", "=", letterEmailKind)
-        .where("dedupe_key", "like", ofEdition)
-        .where("state", "=", "pending")
-        .where("last_error", "is not", null)
         .orderBy("updated_at", "desc")
         .limit(1)
         .executeTakeFirst();
@@ -577,7 +564,7 @@ export function createLetterService(deps: LetterServiceDeps) {
               text: renderLetterText(letter),
               html: renderLetterHtml(letter),
               messageId: messageIdOf(payload, mailDomain),
-              headers: { "X-Dpdesk-Breach": String(context.shared.reference) },
+              headers: { "X-Dpdesk-Breach": context.shared.reference },
             },
             () => control.commit(),
           );

@@ -42,7 +42,7 @@ export interface LetterBatchResult {
 
 const data = workerData as LetterWorkerData;
 const context = prepareLetters(data.context);
-const reference = String(context.shared.reference);
+const reference = context.shared.reference;
 const created = new Date(data.created);
 
 parentPort?.on("message", (request: LetterBatchRequest) => {

@@ -73,7 +73,7 @@ export interface SubjectLetter {
 export interface LetterContext {
   input: LetterContextInput;
   templates: Record<LetterPart, string>;
-  shared: Record<string, unknown>;
+  shared: ReturnType<typeof letterContent>["shared"] & { date: string };
 }
 
 /**
@@ -86,21 +86,24 @@ export function letterContent(input: LetterContextInput) {
   const contact = response.contact;
   return {
     templates: letterTemplates(input.templates),
-    organisation: incident.controller.name,
-    whatHappened: incident.description ?? incident.title,
-    awareDate: formatDay(incident.awareAt, input.timeZone),
-    consequences: response.consequencesForPeople ?? response.consequences ?? "",
-    measuresTaken: response.measuresTaken ?? "",
-    measuresProposed: response.measuresProposed ?? "",
-    adviceToPeople: response.adviceToPeople ?? "",
-    contact: {
-      name: contact?.name ?? incident.controller.name,
-      role: contact?.role ?? "",
-      email: contact?.email ?? "",
-      phone: contact?.phone ?? "",
-      address: contact?.address ?? "",
+    // What the templates' placeholders read, the same for every person.
+    shared: {
+      organisation: incident.controller.name,
+      whatHappened: incident.description ?? incident.title,
+      awareDate: formatDay(incident.awareAt, input.timeZone),
+      consequences: response.consequencesForPeople ?? response.consequences ?? "",
+      measuresTaken: response.measuresTaken ?? "",
+      measuresProposed: response.measuresProposed ?? "",
+      contact: {
+        name: contact?.name ?? incident.controller.name,
+        role: contact?.role ?? "",
+        email: contact?.email ?? "",
+        phone: contact?.phone ?? "",
+        address: contact?.address ?? "",
+      },
+      reference: input.breachId.slice(0, 8).toUpperCase(),
     },
-    reference: input.breachId.slice(0, 8).toUpperCase(),
+    adviceToPeople: response.adviceToPeople ?? "",
     regulators: Object.fromEntries(
       Object.entries(input.regulators).map(([code, regulator]) => [code, regulator.name]),
     ),
@@ -167,32 +170,8 @@ const categoryOrder: readonly string[] = [
 
 /** Everything about the letters that is the same for every person, prepared once per run. */
 export function prepareLetters(input: LetterContextInput): LetterContext {
-  const content = letterContent(input);
-  const {
-    organisation,
-    whatHappened,
-    awareDate,
-    consequences,
-    measuresTaken,
-    measuresProposed,
-    contact,
-    reference,
-  } = content;
-  return {
-    input,
-    templates: content.templates,
-    shared: {
-      organisation,
-      whatHappened,
-      awareDate,
-      consequences,
-      measuresTaken,
-      measuresProposed,
-      contact,
-      reference,
-      date: formatDay(input.preparedAt, input.timeZone),
-    },
-  };
+  const { templates, shared } = letterContent(input);
+  return { input, templates, shared: { ...shared, date: formatDay(input.preparedAt, input.timeZone) } };
 }
 
 /**
@@ -262,8 +241,8 @@ export function buildSubjectLetter(context: LetterContext, recipient: LetterReci
     personId: recipient.personId,
     jurisdiction: recipient.jurisdiction,
     regulator,
-    date: String(context.shared.date),
-    organisation: String(context.shared.organisation),
+    date: context.shared.date,
+    organisation: context.shared.organisation,
     address: hasPostal ? address : [],
     email: recipient.email ?? null,
     subject: fill("subject"),
