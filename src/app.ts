@@ -29,6 +29,7 @@ import { createSetupGate, type SetupGate } from "./organisations/setup-gate.js";
 import { openDatabase, type Database, type DatabaseLocation } from "./platform/db/database.js";
 import { migrateToLatest } from "./platform/db/migrate.js";
 import { buildServer } from "./platform/http/server.js";
+import { registerWebAssets } from "./platform/http/web-assets.js";
 
 export const version = "0.1.0";
 
@@ -121,6 +122,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Start the outbox (e-mail sending) with the server; default true. */
   sendMail?: boolean;
+  /** The built web UI (index.html and assets/); default the repository's dist/web. */
+  webDir?: string;
 }
 
 export interface App {
@@ -151,6 +154,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   registerNoticeRoutes(server, services.notices);
   registerLetterRoutes(server, services.letters);
   registerTemplateRoutes(server, services.templates);
+  await registerWebAssets(server, { dir: options.webDir });
   await server.ready();
   services.outbox.reportErrorsTo((error) => {
     server.log.error({ err: error }, "outbox");

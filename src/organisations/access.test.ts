@@ -70,6 +70,20 @@ describe("sessions", () => {
     expect(session.json.csrfToken).toMatch(/^[A-Za-z0-9_-]{20,}$/);
   });
 
+  it("gives a reloaded page its session's CSRF token, and a token request none", async () => {
+    const user = await userWithRole("handler");
+    const again = await client(t.app, { cookie: user.cookie }).get("/api/v1/session");
+    expect(again.status).toBe(200);
+    expect(again.json.csrfToken).toBe(user.csrf);
+    expect(again.json.email).toBe(user.email);
+    const api = client(t.app, { cookie: user.cookie, csrf: again.json.csrfToken as string });
+    expect((await api.post("/api/v1/breaches", unionIncident({ title: "After a reload" }))).status).toBe(201);
+    const byToken = await owner.api.get("/api/v1/session");
+    expect(byToken.status).toBe(200);
+    expect(byToken.json.email).toBe(owner.ownerEmail);
+    expect(byToken.json).not.toHaveProperty("csrfToken");
+  });
+
   it("refuses a cookie-authenticated change without the CSRF header", async () => {
     const user = await userWithRole("handler");
     const withoutCsrf = client(t.app, { cookie: user.cookie });

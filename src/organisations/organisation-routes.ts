@@ -11,7 +11,6 @@ import { Conflict, InvalidInput, Unauthorised } from "../platform/errors.js";
 import { emailSchema, passwordSchema, type OrganisationService } from "./organisation-service.js";
 import { validateInput } from "../platform/validate-input.js";
 import type { SetupGate } from "./setup-gate.js";
-import { renderSetupPage } from "./setup-page.js";
 
 export interface OrganisationRouteDeps {
   organisations: OrganisationService;
@@ -62,8 +61,18 @@ export function registerOrganisationRoutes(server: FastifyInstance, deps: Organi
     },
   );
 
-  app.get("/api/v1/session", { schema: { tags: ["session"], summary: "Who is signed in" } }, (request) =>
-    organisations.describe(principalOf(request)),
+  app.get(
+    "/api/v1/session",
+    {
+      schema: {
+        tags: ["session"],
+        summary: "Who is signed in (with the session cookie: also its CSRF token, for a reloaded page)",
+      },
+    },
+    async (request) => ({
+      ...(await organisations.describe(principalOf(request))),
+      ...(request.csrfToken === null ? {} : { csrfToken: request.csrfToken }),
+    }),
   );
 
   app.delete(
@@ -77,14 +86,6 @@ export function registerOrganisationRoutes(server: FastifyInstance, deps: Organi
       void reply.clearCookie(sessionCookie, { path: "/" });
       return reply.status(204).send();
     },
-  );
-
-  app.get("/setup", { schema: { hide: true } }, async (request, reply) => {
-    const open = !(await organisations.hasAnyOrganisation());
-    return reply.type("text/html; charset=utf-8").send(renderSetupPage(open));
-  });
-  app.get("/setup.js", { schema: { hide: true } }, (_request, reply) =>
-    reply.type("text/javascript; charset=utf-8").send(setupScript),
   );
 
   app.post(
@@ -219,19 +220,3 @@ export function registerOrganisationRoutes(server: FastifyInstance, deps: Organi
     },
   );
 }
-
-const setupScript = `
-const form = document.querySelector("form");
-const out = document.querySelector("#result");
-if (form) form.addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const data = Object.fromEntries(new FormData(form));
-  data.token = new URLSearchParams(location.hash.slice(1)).get("token") || new URLSearchParams(location.search).get("token") || "";
-  const response = await fetch("/api/v1/setup", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(data) });
-  const body = await response.json();
-  out.textContent = response.ok
-    ? "Done. Your organisation is set up and you are signed in. Keep this API token safe (it is shown once): " + body.token
-    : (body.detail || body.title);
-  out.setAttribute("role", "status");
-});
-`;

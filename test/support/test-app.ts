@@ -39,6 +39,7 @@ export async function startTestApp(
     mail?: { smtpUrl?: string; from: string };
     outbox?: ServiceOptions["outbox"];
     sendMail?: boolean;
+    webDir?: string;
   } = {},
 ): Promise<TestApp> {
   const clock = testClock();
@@ -71,6 +72,7 @@ export async function startTestApp(
     secureCookies: false,
     clock,
     sendMail: options.sendMail ?? false,
+    webDir: options.webDir,
   });
   return {
     app,

@@ -21,6 +21,8 @@ declare module "fastify" {
   interface FastifyRequest {
     principal: Principal | null;
     sessionId: string | null;
+    /** The session's CSRF token, when the request was authenticated by the session cookie. */
+    csrfToken: string | null;
   }
 }
 
@@ -64,29 +66,13 @@ async function authenticate(request: FastifyRequest, authenticator: Authenticato
   }
   request.principal = session.principal;
   request.sessionId = session.sessionId;
+  request.csrfToken = session.csrfToken;
 }
 
 /** Routes reachable without signing in. */
 const publicApi = new Set(["POST /api/v1/session", "POST /api/v1/setup"]);
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({
-    logger:
-      options.logLevel === "silent"
-        ? false
-        : { level: options.logLevel, redact: ["req.headers.authorization", "req.headers.cookie"] },
-    bodyLimit: 1024 * 1024,
-    trustProxy: false,
-    ajv: { customOptions: { removeAdditional: false } },
-  }).withTypeProvider<ZodTypeProvider>();
-
-  // Route schemas (zod) document the API; the services validate, so that every message names its field the same way.
-  app.setValidatorCompiler(() => (data: unknown) => ({ value: data }));
-  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
-
-  app.decorateRequest("principal", null);
-  app.decorateRequest("sessionId", null);
-
   const headers = securityHeaders({
     contentSecurityPolicy: {
       directives: {
@@ -98,6 +84,28 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       },
     },
   });
+  const app = Fastify({
+    logger:
+      options.logLevel === "silent"
+        ? false
+        : { level: options.logLevel, redact: ["req.headers.authorization", "req.headers.cookie"] },
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+    // A malformed percent-encoding in a path (FST_ERR_BAD_URL) is a 400 problem like any other bad input.
+    frameworkErrors: (error, request, reply) => {
+      void sendProblem(reply.headers(headers), error, request);
+    },
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  // Route schemas (zod) document the API; the services validate, so that every message names its field the same way.
+  app.setValidatorCompiler(() => (data: unknown) => ({ value: data }));
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+
+  app.decorateRequest("principal", null);
+  app.decorateRequest("sessionId", null);
+  app.decorateRequest("csrfToken", null);
+
   app.addHook("onRequest", (_request, reply, done) => {
     reply.headers(headers);
     done();
