@@ -105,6 +105,30 @@ export default tseslint.config(
     },
   },
   {
+    // ARCHITECTURE.md: the web desk talks to the server only over the public API; it may read the law's types.
+    files: ["src/web/**/*.ts", "src/web/**/*.tsx"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: otherRooms
+                .filter((room) => room !== "web")
+                .concat(["law"])
+                .flatMap((room) => [`**/${room}`, `**/${room}/**`]),
+              allowTypeImports: true,
+              message:
+                "src/web talks to the server over the HTTP API: it may import only types from other rooms.",
+            },
+          ],
+        },
+      ],
+      // `onChange={(e) => update(...)}` is how React handlers read.
+      "@typescript-eslint/no-confusing-void-expression": ["error", { ignoreArrowShorthand: true }],
+    },
+  },
+  {
     files: ["src/law/**/*.test.ts"],
     rules: { "no-restricted-imports": "off" },
   },

@@ -1,0 +1,92 @@
+/** The facts as last recorded, and their history: every version, with what changed in the duties. */
+import type { BreachView } from "../api-types.js";
+import { categoryLabels, causeLabels, countryLabel, natureLabels } from "../labels.js";
+import { formatInstant } from "../time-left.js";
+import { ErrorNote, Loading } from "./status.js";
+import { describeAction, useTimeline } from "./timeline-panel.js";
+
+export function FactsPanel({ breach }: { breach: BreachView }) {
+  const incident = breach.incident;
+  const timeline = useTimeline(breach.id);
+  const people = Object.values(incident.subjects).reduce((sum, count) => sum + count, 0);
+  const history = (timeline.data ?? []).filter((event) =>
+    ["breach.filed", "breach.updated", "assessment.recorded", "recipients.imported"].includes(event.action),
+  );
+  return (
+    <>
+      <h2>Facts (version {breach.version})</h2>
+      <dl className="facts">
+        <dt>What happened</dt>
+        <dd>{incident.description ?? <span className="meta">not described</span>}</dd>
+        <dt>How</dt>
+        <dd>{causeLabels[incident.cause]}</dd>
+        <dt>To the data</dt>
+        <dd>{incident.nature.map((nature) => natureLabels[nature]).join("; ") || "—"}</dd>
+        <dt>Aware</dt>
+        <dd>{formatInstant(incident.awareAt)}</dd>
+        {incident.occurredAt !== undefined && (
+          <>
+            <dt>Happened</dt>
+            <dd>{formatInstant(incident.occurredAt)}</dd>
+          </>
+        )}
+        <dt>Organisation</dt>
+        <dd>
+          {incident.controller.name} ({incident.controller.role}), established in{" "}
+          {incident.controller.establishments.map(countryLabel).join(", ")}
+        </dd>
+        <dt>People ({people.toLocaleString("en-GB")})</dt>
+        <dd>
+          <ul className="inline-list">
+            {Object.entries(incident.subjects).map(([code, count]) => (
+              <li key={code}>
+                {countryLabel(code)}: {count.toLocaleString("en-GB")}
+              </li>
+            ))}
+          </ul>
+        </dd>
+        {incident.records !== undefined && (
+          <>
+            <dt>Records</dt>
+            <dd>{incident.records.toLocaleString("en-GB")}</dd>
+          </>
+        )}
+        <dt>Data</dt>
+        <dd>{incident.dataCategories.map((category) => categoryLabels[category]).join(", ") || "—"}</dd>
+        <dt>Protection</dt>
+        <dd>
+          {[
+            incident.protection.encrypted && "encrypted",
+            incident.protection.pseudonymised && "pseudonymised",
+            incident.protection.keyCompromised && "key compromised",
+            incident.protection.publiclyAvailable && "already public",
+          ]
+            .filter(Boolean)
+            .join(", ") || "none"}
+        </dd>
+      </dl>
+      <p className="meta">
+        Facts are corrected through the API (<code>PATCH /api/v1/breaches/{breach.id}</code>) or by uploading
+        the exposed files; each change is re-assessed and kept.
+      </p>
+      <h2>History</h2>
+      {timeline.isPending && <Loading label="Loading the history" />}
+      {timeline.isError && <ErrorNote error={timeline.error} />}
+      <ol className="timeline">
+        {history.map((event) => {
+          const changes = Array.isArray(event.data.changes) ? (event.data.changes as unknown[]).length : null;
+          return (
+            <li key={event.seq}>
+              <time dateTime={event.at}>{formatInstant(event.at)}</time>
+              <div>
+                <strong>{describeAction(event.action)}</strong>
+                {typeof event.data.version === "number" && ` (version ${String(event.data.version)})`}
+                {changes !== null && ` · ${String(changes)} ${changes === 1 ? "duty" : "duties"} changed`}
+              </div>
+            </li>
+          );
+        })}
+      </ol>
+    </>
+  );
+}

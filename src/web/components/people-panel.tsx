@@ -1,0 +1,233 @@
+/**
+ * The people in the exposed files: upload them (POST …/impact, with upload progress, then the server's analysis),
+ * see what was found column by column, and the recipient list's counts by jurisdiction and kind of data.
+ */
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { lazy, Suspense, useState, type SyntheticEvent } from "react";
+import { api, upload } from "../api.js";
+import type { BreachView, ImpactUploadResult, RecipientSummary } from "../api-types.js";
+import type { DataCategory } from "../../law/vocabulary.js";
+import { categoryLabels, countryLabel, specialCategories } from "../labels.js";
+import { Field, formText } from "./field.js";
+import { ErrorNote, Loading } from "./status.js";
+
+const BarChart = lazy(() => import("./bar-chart.js"));
+
+type Phase = { kind: "idle" } | { kind: "sending"; fraction: number } | { kind: "analysing" };
+
+export function PeoplePanel({ breach }: { breach: BreachView }) {
+  const client = useQueryClient();
+  const summary = useQuery({
+    queryKey: ["recipients", breach.id],
+    queryFn: () => api<RecipientSummary>(`/api/v1/breaches/${breach.id}/recipients/summary`),
+  });
+  const [phase, setPhase] = useState<Phase>({ kind: "idle" });
+  const [result, setResult] = useState<ImpactUploadResult | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  const submit = async (event: SyntheticEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    if (form.getAll("file").every((file) => !(file instanceof File) || file.name === "")) {
+      setError(new Error("Choose one or more exposed files (CSV, spreadsheet or JSON lines) first."));
+      return;
+    }
+    if (formText(form, "key") === "") form.delete("key");
+    setError(null);
+    setResult(null);
+    setPhase({ kind: "sending", fraction: 0 });
+    try {
+      const done = await upload<ImpactUploadResult>(
+        `/api/v1/breaches/${breach.id}/impact`,
+        form,
+        (fraction) => {
+          setPhase(fraction === null ? { kind: "analysing" } : { kind: "sending", fraction });
+        },
+      );
+      setResult(done);
+      await Promise.all([
+        client.invalidateQueries({ queryKey: ["recipients", breach.id] }),
+        client.invalidateQueries({ queryKey: ["breach", breach.id] }),
+        client.invalidateQueries({ queryKey: ["timeline", breach.id] }),
+        client.invalidateQueries({ queryKey: ["deadlines"] }),
+      ]);
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setPhase({ kind: "idle" });
+    }
+  };
+
+  const canWrite = breach.viewer !== "viewer";
+  return (
+    <>
+      <h2>People affected</h2>
+      {canWrite && (
+        <form className="card" onSubmit={(event) => void submit(event)} aria-labelledby="upload-heading">
+          <h3 id="upload-heading">Upload the exposed files</h3>
+          <p className="hint">
+            dpdesk reads them here on your server, finds who is in them and where they live, and keeps a
+            sealed list for the letters. The breach's counts are then set from the list and re-assessed.
+            Uploading the same files again changes nothing.
+          </p>
+          <Field
+            label="Exposed files"
+            hint="CSV, Excel (.xlsx) or JSON lines; several at once if the data was in several"
+          >
+            <input name="file" type="file" multiple accept=".csv,.tsv,.txt,.xlsx,.json,.jsonl,.ndjson" />
+          </Field>
+          <Field
+            label="Column that identifies a person (optional)"
+            hint="e.g. Member No; otherwise dpdesk uses e-mail, or name and date of birth"
+          >
+            <input name="key" />
+          </Field>
+          <button type="submit" className="primary" disabled={phase.kind !== "idle"}>
+            Upload and analyse
+          </button>
+          {phase.kind !== "idle" && (
+            <div className="progress" role="status" aria-live="polite">
+              {phase.kind === "sending" ? (
+                <>
+                  <label htmlFor="upload-progress">Uploading {Math.round(phase.fraction * 100)}%</label>
+                  <progress id="upload-progress" max={1} value={phase.fraction} />
+                </>
+              ) : (
+                <>
+                  <label htmlFor="upload-progress">Analysing the files and importing the people…</label>
+                  <progress id="upload-progress" />
+                </>
+              )}
+            </div>
+          )}
+        </form>
+      )}
+      {error !== null && <ErrorNote error={error} title="The files were not imported" />}
+      {result !== null && <ImpactResult result={result} />}
+      {summary.isPending && <Loading label="Loading the counts" />}
+      {summary.isError && <ErrorNote error={summary.error} />}
+      {summary.isSuccess && <Counts summary={summary.data} />}
+    </>
+  );
+}
+
+function ImpactResult({ result }: { result: ImpactUploadResult }) {
+  const { impact } = result;
+  return (
+    <section className="card result" aria-labelledby="result-heading">
+      <h3 id="result-heading">
+        Found {impact.subjects.toLocaleString("en-GB")} people in {impact.rows.toLocaleString("en-GB")} rows
+      </h3>
+      <p role="status">
+        {Object.entries(impact.subjectsByJurisdiction)
+          .map(([code, count]) => `${countryLabel(code)} ${count.toLocaleString("en-GB")}`)
+          .join(" · ")}
+      </p>
+      <details>
+        <summary>What each column holds ({impact.columns.length} columns)</summary>
+        <div className="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Column</th>
+                <th scope="col">Found</th>
+                <th scope="col">Why</th>
+              </tr>
+            </thead>
+            <tbody>
+              {impact.columns.map((column) => (
+                <tr key={`${column.file}/${column.name}`}>
+                  <td>{column.name}</td>
+                  <td>
+                    {column.category === null ? column.role : categoryLabels[column.category as DataCategory]}
+                  </td>
+                  <td className="meta">{column.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </details>
+    </section>
+  );
+}
+
+function Counts({ summary }: { summary: RecipientSummary }) {
+  if (summary.people === 0)
+    return (
+      <p className="meta">
+        No recipient list yet. Upload the exposed files to find who was affected and where they live.
+      </p>
+    );
+  const places = Object.entries(summary.byJurisdiction)
+    .sort(([, a], [, b]) => b - a)
+    .map(([code, value]) => ({ label: countryLabel(code), value }));
+  const categories = Object.entries(summary.categories)
+    .sort(([, a], [, b]) => b - a)
+    .map(([category, value]) => ({
+      label: categoryLabels[category as DataCategory],
+      value,
+      // Special category data stands out: it is what makes a breach high risk.
+      ...(specialCategories.includes(category as DataCategory) ? { colour: "#b3261e" } : {}),
+    }));
+  return (
+    <section aria-labelledby="counts-heading">
+      <h3 id="counts-heading">The recipient list: {summary.people.toLocaleString("en-GB")} people</h3>
+      <p className="meta">
+        Reachable by post {summary.reachable.byPost.toLocaleString("en-GB")} · by e-mail only{" "}
+        {summary.reachable.byEmailOnly.toLocaleString("en-GB")} · not reachable{" "}
+        {summary.reachable.neither.toLocaleString("en-GB")}
+      </p>
+      <div className="two-columns">
+        <figure>
+          <figcaption>People by where they live</figcaption>
+          <Suspense fallback={<Loading label="Drawing the chart" />}>
+            <BarChart bars={places} label="People by where they live" />
+          </Suspense>
+          <CountTable rows={places} header="Where" testId="people-by-jurisdiction" />
+        </figure>
+        <figure>
+          <figcaption>
+            People by kind of data <span className="legend-special">special category</span>
+          </figcaption>
+          <Suspense fallback={<Loading label="Drawing the chart" />}>
+            <BarChart bars={categories} label="People by kind of data" />
+          </Suspense>
+          <CountTable rows={categories} header="Data" testId="people-by-category" />
+        </figure>
+      </div>
+    </section>
+  );
+}
+
+function CountTable({
+  rows,
+  header,
+  testId,
+}: {
+  rows: { label: string; value: number }[];
+  header: string;
+  testId: string;
+}) {
+  return (
+    <details>
+      <summary>As a table</summary>
+      <table data-testid={testId}>
+        <thead>
+          <tr>
+            <th scope="col">{header}</th>
+            <th scope="col">People</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.label}>
+              <td>{row.label}</td>
+              <td className="number">{row.value.toLocaleString("en-GB")}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
+  );
+}

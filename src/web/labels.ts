@@ -1,0 +1,128 @@
+/**
+ * The law's vocabulary in plain words for the forms and pages. Typed against the law room's own lists, so a new
+ * category or cause fails the type check here until it has words.
+ */
+import type { DataCategory } from "../law/vocabulary.js";
+import type { Cause, Nature } from "../law/incident.js";
+import type { DutyKind, DutyStatus, Role } from "./api-types.js";
+
+export const categoryLabels: Record<DataCategory, string> = {
+  name: "Names",
+  contact: "Contact details (e-mail, phone)",
+  address: "Postal addresses",
+  date_of_birth: "Dates of birth",
+  government_id: "National Insurance, passport or other ID numbers",
+  financial: "Bank, card or other financial details",
+  credentials: "Passwords or log-in details",
+  location: "Location data",
+  online_identifiers: "Online identifiers (IP addresses, cookies)",
+  employment: "Employment or membership details",
+  children: "Data about children",
+  criminal_offence: "Criminal convictions or offences",
+  racial_or_ethnic_origin: "Racial or ethnic origin",
+  political_opinions: "Political opinions",
+  religious_or_philosophical_beliefs: "Religious or philosophical beliefs",
+  trade_union_membership: "Trade union membership",
+  genetic: "Genetic data",
+  biometric: "Biometric data (to identify someone)",
+  health: "Health, including disability",
+  sex_life_or_sexual_orientation: "Sex life or sexual orientation",
+};
+
+/** Art 9(1)'s special categories (RULEBOOK §2.5), shown as their own group. */
+export const specialCategories: readonly DataCategory[] = [
+  "racial_or_ethnic_origin",
+  "political_opinions",
+  "religious_or_philosophical_beliefs",
+  "trade_union_membership",
+  "genetic",
+  "biometric",
+  "health",
+  "sex_life_or_sexual_orientation",
+];
+
+export const everydayCategories: readonly DataCategory[] = [
+  "name",
+  "contact",
+  "address",
+  "date_of_birth",
+  "employment",
+  "online_identifiers",
+  "location",
+];
+
+export const riskierCategories: readonly DataCategory[] = [
+  "financial",
+  "government_id",
+  "credentials",
+  "children",
+  "criminal_offence",
+];
+
+export const causeLabels: Record<Cause, string> = {
+  cyber_attack: "A cyber attack (hacking, ransomware, phishing)",
+  lost_or_stolen_device: "A lost or stolen device or paper file",
+  misdirected: "Sent to the wrong person",
+  unauthorised_access: "Someone looked at data they should not have",
+  accidental_disclosure: "Published or shared by mistake",
+  other: "Something else",
+};
+
+export const natureLabels: Record<Nature, string> = {
+  confidentiality: "Someone who should not have it saw or took the data",
+  integrity: "The data was changed or corrupted",
+  availability: "The data was lost, deleted or locked away",
+};
+
+export const dutyLabels: Record<DutyKind, string> = {
+  regulator: "Tell the regulator",
+  subjects: "Tell the people affected",
+  processor: "Tell the controller",
+};
+
+export const statusLabels: Record<DutyStatus, string> = {
+  met: "Done",
+  decided: "Decided",
+  open: "To do",
+  overdue: "Overdue",
+  not_required: "Not required",
+};
+
+const decisionWords: Record<string, string> = {
+  required: "Required",
+  not_required: "Not required",
+  recommended: "Recommended",
+  judgement: "Your judgement",
+  public_communication: "Public statement",
+};
+
+export function decisionLabel(decision: string): string {
+  return decisionWords[decision] ?? decision;
+}
+
+export const outcomeLabels = {
+  notify: "We will notify / have notified",
+  not_notify: "We will not notify",
+  public_communication: "A public statement instead",
+  defer: "Decide later (more facts needed)",
+} as const;
+
+export const roleLabels: Record<Role, string> = {
+  owner: "Owner: everything, including users",
+  dpo: "Data protection officer",
+  handler: "Incident handler",
+  viewer: "Viewer: read only",
+};
+
+/** A country's name in English from its ISO code ("unknown" where an exposed file did not say). */
+export function countryLabel(code: string): string {
+  if (code === "unknown") return "Not known";
+  try {
+    return new Intl.DisplayNames(["en-GB"], { type: "region" }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+/** The four home jurisdictions first, as most breaches here concern them. */
+export const homeJurisdictions = ["GB", "IM", "JE", "GG"] as const;

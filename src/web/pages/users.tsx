@@ -1,0 +1,147 @@
+/** The organisation's users and their roles; owners add people and change roles. */
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, type SyntheticEvent } from "react";
+import { api, ApiError } from "../api.js";
+import type { Role, Session, UserView } from "../api-types.js";
+import { Field, formText } from "../components/field.js";
+import { ErrorNote, Loading } from "../components/status.js";
+import { roleLabels } from "../labels.js";
+import { useTitle } from "../router.js";
+import { formatInstant } from "../time-left.js";
+
+const roles = Object.keys(roleLabels) as Role[];
+
+export function Users({ session }: { session: Session }) {
+  useTitle("Users");
+  const client = useQueryClient();
+  const users = useQuery({ queryKey: ["users"], queryFn: () => api<UserView[]>("/api/v1/users") });
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const isOwner = session.role === "owner";
+
+  const add = async (event: SyntheticEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const formElement = event.currentTarget;
+    const form = new FormData(formElement);
+    const name = formText(form, "name");
+    const password = formText(form, "password", { trim: false });
+    setError(null);
+    setSaved(null);
+    try {
+      await api("/api/v1/users", {
+        method: "POST",
+        body: {
+          email: form.get("email"),
+          role: form.get("role"),
+          ...(name === "" ? {} : { name }),
+          ...(password === "" ? {} : { password }),
+        },
+      });
+      formElement.reset();
+      setSaved("User added.");
+      await client.invalidateQueries({ queryKey: ["users"] });
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+
+  const changeRole = async (user: UserView, role: Role) => {
+    setError(null);
+    setSaved(null);
+    try {
+      await api(`/api/v1/users/${user.userId}`, { method: "PATCH", body: { role } });
+      setSaved(`${user.email} is now ${roleLabels[role].split(":")[0] ?? role}.`);
+      await client.invalidateQueries({ queryKey: ["users"] });
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+
+  const fieldError = (field: string) => (error instanceof ApiError ? error.forField(field) : undefined);
+  return (
+    <section>
+      <h1>Users of {session.organisation}</h1>
+      <p role="status" className="saved">
+        {saved}
+      </p>
+      {error !== null && <ErrorNote error={error} />}
+      {users.isPending && <Loading label="Loading the users" />}
+      {users.isError && <ErrorNote error={users.error} />}
+      {users.isSuccess && (
+        <div className="table-scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">User</th>
+                <th scope="col">Role</th>
+                <th scope="col">Since</th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.data.map((user) => (
+                <tr key={user.userId}>
+                  <td>
+                    {user.name ?? user.email}
+                    {user.name !== null && <span className="meta block">{user.email}</span>}
+                  </td>
+                  <td>
+                    {isOwner && user.userId !== session.userId ? (
+                      <select
+                        aria-label={`Role of ${user.email}`}
+                        value={user.role}
+                        onChange={(event) => void changeRole(user, event.target.value as Role)}
+                      >
+                        {roles.map((role) => (
+                          <option key={role} value={role}>
+                            {roleLabels[role]}
+                          </option>
+                        ))}
+                      </select>
+                    ) : (
+                      roleLabels[user.role]
+                    )}
+                  </td>
+                  <td>{formatInstant(user.createdAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {isOwner && (
+        <form className="card" onSubmit={(event) => void add(event)} aria-labelledby="add-user-heading">
+          <h2 id="add-user-heading">Add a user</h2>
+          <div className="row">
+            <Field label="E-mail" error={fieldError("email")}>
+              <input name="email" type="email" required />
+            </Field>
+            <Field label="Name" error={fieldError("name")}>
+              <input name="name" />
+            </Field>
+          </div>
+          <div className="row">
+            <Field label="Role" error={fieldError("role")}>
+              <select name="role" defaultValue="handler">
+                {roles.map((role) => (
+                  <option key={role} value={role}>
+                    {roleLabels[role]}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field
+              label="Password"
+              hint="At least 12 characters; they can sign in with it"
+              error={fieldError("password")}
+            >
+              <input name="password" type="password" autoComplete="new-password" minLength={12} />
+            </Field>
+          </div>
+          <button type="submit" className="primary">
+            Add the user
+          </button>
+        </form>
+      )}
+    </section>
+  );
+}

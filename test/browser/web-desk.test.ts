@@ -1,0 +1,333 @@
+/**
+ * The web desk end to end, as a new user meets it: `dpdesk serve` on a fresh embedded database, Debian's Chromium
+ * driven by playwright-core. Set up the organisation from the printed link, file a Prospect-like breach through
+ * the wizard, see four regulators' duties with their deadlines, record a decision, upload an exposed CSV and see
+ * the counts, keep and download a notice; then the same pages at phone width, with the keyboard, and under axe.
+ *
+ * Screenshots of the main pages are written to artifacts/screenshots/ (kept by CI as artifacts).
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { killAllServers, root, sleep, startServer, type Server } from "../support/dpdesk-process.js";
+
+const screenshots = join(root, "artifacts", "screenshots");
+const chromiumFlags = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+const owner = { email: "dpo@prospect.example", password: "correct horse battery staple" };
+
+let dir: string;
+let server: Server;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let breachUrl = "";
+const consoleErrors: string[] = [];
+
+async function shoot(target: Page, name: string): Promise<void> {
+  await target.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+}
+
+/** A datetime-local value, in the browser's zone (UTC here), some hours before now. */
+function hoursAgo(hours: number): string {
+  return new Date(Date.now() - hours * 3_600_000).toISOString().slice(0, 16);
+}
+
+beforeAll(async () => {
+  mkdirSync(screenshots, { recursive: true });
+  dir = mkdtempSync(join(tmpdir(), "dpdesk-web-"));
+  server = await startServer({
+    ...process.env,
+    DPDESK_DATA_DIR: join(dir, "data"),
+    DPDESK_KEY_FILE: join(dir, "data.key"),
+    LOG_LEVEL: "warn",
+  });
+  for (let waited = 0; !server.stderr().includes("#token=") && waited < 10_000; waited += 100)
+    await sleep(100);
+  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumFlags });
+  context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    acceptDownloads: true,
+    timezoneId: "UTC",
+  });
+  page = await context.newPage();
+  page.on("console", (message) => {
+    // A signed-out visit asks who is signed in and is told 401: that is the answer, not an error.
+    const signedOut = message.location().url.endsWith("/api/v1/session") && message.text().includes("401");
+    if (message.type() === "error" && !signedOut)
+      consoleErrors.push(`${message.text()} (${message.location().url})`);
+  });
+  page.on("pageerror", (error) => consoleErrors.push(error.message));
+}, 120_000);
+
+afterAll(async () => {
+  await browser.close().catch(() => undefined);
+  server.child.kill("SIGTERM");
+  killAllServers();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("the web desk in Chromium", () => {
+  it("sets up the organisation from the link the server printed", async () => {
+    const link = /(http:\/\/\S+\/setup#token=\S+)/.exec(server.stderr())?.[1];
+    expect(link).toBeDefined();
+    await page.goto(link!);
+    await expect(page.getByRole("heading", { name: "Set up dpdesk" }).isVisible()).resolves.toBe(true);
+    await page.getByLabel("Organisation").fill("Prospect");
+    await page.getByLabel("Your name").fill("Alex Morgan");
+    await page.getByLabel("Your e-mail").fill(owner.email);
+    await page.getByLabel("Password", { exact: true }).fill(owner.password);
+    await page.getByLabel("Password again").fill(owner.password);
+    await shoot(page, "01-set-up");
+    await page.getByRole("button", { name: "Set up" }).click();
+    await page.getByRole("heading", { name: "Your desk is ready" }).waitFor();
+    expect(await page.locator("pre.token").textContent()).toMatch(/^dpd_/);
+  });
+
+  it("files a Prospect-like breach through the wizard and sees four regulators' duties as it types", async () => {
+    await page.getByRole("button", { name: "File your first breach" }).click();
+    await page.getByRole("heading", { name: "File a new breach" }).waitFor();
+    await page.getByLabel("A short name for the breach").fill("Member records taken in a cyber attack");
+    await page.getByLabel("What happened, in your words").fill("An attacker copied the membership database.");
+    await page.getByLabel("When did you become aware of it?").fill(hoursAgo(6));
+    await page.getByLabel("A cyber attack (hacking, ransomware, phishing)").check();
+    await page.getByRole("button", { name: /^Next/ }).click();
+
+    await page.getByRole("heading", { name: "2. Whose data" }).waitFor();
+    await page.getByLabel("People living in United Kingdom").fill("150000");
+    await page.getByLabel("People living in Isle of Man").fill("2200");
+    await page.getByLabel("People living in Jersey").fill("4100");
+    await page.getByLabel("People living in Guernsey").fill("3700");
+    await page.getByRole("button", { name: /^Next/ }).click();
+
+    await page.getByRole("heading", { name: "3. What data" }).waitFor();
+    for (const label of [
+      "Names",
+      "Postal addresses",
+      "Bank, card or other financial details",
+      "Racial or ethnic origin",
+      "Sex life or sexual orientation",
+      "Health, including disability",
+      "Trade union membership",
+    ])
+      await page.getByLabel(label, { exact: true }).check();
+    await page.getByRole("button", { name: /^Next/ }).click();
+    await page.getByRole("button", { name: /^Next/ }).click();
+    await page.getByRole("heading", { name: "5. Check and file" }).waitFor();
+
+    // Re-assessed as the facts went in: four regulators, each required, each with a deadline and a countdown.
+    const live = page.getByRole("complementary");
+    await live.getByText(/4 regulators must be told/).waitFor({ state: "attached" });
+    for (const regulator of ["ICO", "Isle of Man Information Commissioner", "JOIC", "ODPA"])
+      await live.getByText(regulator, { exact: false }).first().waitFor();
+    await expect(live.locator(".countdown").count()).resolves.toBe(4);
+    await expect(live.locator(".risk-high").isVisible()).resolves.toBe(true);
+    await shoot(page, "02-wizard");
+
+    await page.getByRole("button", { name: "File the breach" }).click();
+    await page.getByRole("heading", { name: "Member records taken in a cyber attack" }).waitFor();
+    breachUrl = page.url();
+    expect(breachUrl).toMatch(/\/breaches\/[0-9a-f-]{36}$/);
+  });
+
+  it("shows the breach's four regulator duties with live countdowns, and records a decision", async () => {
+    const duties = page.locator("table.duties tbody tr");
+    await expect(duties.count()).resolves.toBe(8);
+    for (const place of ["United Kingdom", "Isle of Man", "Jersey", "Guernsey"])
+      await expect(page.locator("table.duties").getByText(place, { exact: true }).count()).resolves.toBe(2);
+    const countdowns = page.locator("table.duties .countdown");
+    await expect(countdowns.count()).resolves.toBe(4);
+    // Aware 6 hours ago: 66 hours are left on the 72-hour clocks, and they tick.
+    const first = await countdowns.first().locator("time").textContent();
+    expect(first).toMatch(/^2 days 1[78] hours left$|^2 days 18 hours left$/);
+
+    await page.getByLabel("Jurisdiction").first().selectOption("JE");
+    await page.getByLabel("Duty").selectOption("regulator");
+    await page.getByLabel("Decision", { exact: true }).selectOption("notify");
+    await page
+      .getByLabel("Why")
+      .fill("Special category data of Jersey members was taken: JOIC must be told.");
+    await page.getByRole("button", { name: "Record the decision" }).click();
+    await page.getByText("Decision recorded.").waitFor();
+    await page.locator(".decisions").getByText("Special category data of Jersey members was taken").waitFor();
+
+    // The Jersey report is made: recorded as given, the duty is met and its countdown stops.
+    const noticeForm = page.locator("form", {
+      has: page.getByRole("heading", { name: "Record a notice given" }),
+    });
+    await noticeForm.getByLabel("Jurisdiction").selectOption("JE");
+    await noticeForm.getByLabel("When").fill(hoursAgo(1));
+    await noticeForm.getByLabel("Reference").fill("JOIC-2025-0042");
+    await noticeForm.getByRole("button", { name: "Record the notice" }).click();
+    await page.getByText("Notice recorded.").waitFor();
+    await page.locator(".decisions").getByText("ref JOIC-2025-0042", { exact: false }).waitFor();
+    await shoot(page, "03-breach-duties");
+  });
+
+  it("keeps the tabs usable from the keyboard", async () => {
+    await page.getByRole("tab", { name: "Duties and decisions" }).focus();
+    await page.keyboard.press("ArrowRight");
+    await expect(page.getByRole("tab", { name: "Facts" }).getAttribute("aria-selected")).resolves.toBe(
+      "true",
+    );
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe("Facts");
+    await page.keyboard.press("End");
+    await expect(page.getByRole("tab", { name: "Timeline" }).getAttribute("aria-selected")).resolves.toBe(
+      "true",
+    );
+    await page.getByText("Decision recorded").first().waitFor();
+    await shoot(page, "04-breach-timeline");
+  });
+
+  it("uploads an exposed CSV with progress and shows who was affected and where they live", async () => {
+    await page.getByRole("tab", { name: "People affected" }).click();
+    await page
+      .getByLabel("Exposed files", { exact: true })
+      .setInputFiles(join(root, "examples", "exposed-members.csv"));
+    await page.getByRole("button", { name: "Upload and analyse" }).click();
+    await page.getByRole("heading", { name: "Found 8 people in 10 rows" }).waitFor();
+    await page.getByRole("heading", { name: "The recipient list: 8 people" }).waitFor();
+    const byPlace = page.getByTestId("people-by-jurisdiction");
+    const rows = await byPlace
+      .locator("tbody tr")
+      .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll("td"), (td) => td.textContent)));
+    expect(Object.fromEntries(rows)).toEqual({
+      "United Kingdom": "2",
+      "Isle of Man": "2",
+      Jersey: "1",
+      Guernsey: "1",
+      France: "1",
+      "Not known": "1",
+    });
+    await expect(
+      page.getByTestId("people-by-category").getByText("Trade union membership").count(),
+    ).resolves.toBe(1);
+    await page.locator(".chart canvas").first().waitFor();
+    await sleep(300);
+    await shoot(page, "05-breach-people");
+  });
+
+  it("keeps a Jersey notice and downloads its PDF", async () => {
+    await page.getByRole("tab", { name: "Notices and letters" }).click();
+    const jersey = page.locator("article.notice", {
+      hasText: "Jersey Office of the Information Commissioner",
+    });
+    await jersey.waitFor();
+    await jersey.getByRole("button", { name: /Keep a version/ }).click();
+    await page.getByText("Kept version 1 of the Jersey notice.").waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      jersey.getByRole("link", { name: "PDF", exact: true }).click(),
+    ]);
+    const path = await download.path();
+    const bytes = readFileSync(path);
+    expect(bytes.subarray(0, 5).toString()).toBe("%PDF-");
+    expect(bytes.length).toBeGreaterThan(2_000);
+    await shoot(page, "06-breach-documents");
+  });
+
+  it("lists the breach with a countdown per regulator, and shows the deadlines on a calendar", async () => {
+    await page.getByRole("link", { name: "Breaches", exact: true }).click();
+    const card = page.locator(".breach-card", { hasText: "Member records taken in a cyber attack" });
+    await card.waitFor();
+    // Five regulators once the exposed file showed a member in France; Jersey's is met.
+    await expect(card.locator("tbody tr").count()).resolves.toBe(5);
+    await expect(card.locator(".countdown").count()).resolves.toBe(4);
+    await expect(card.getByText("Reported or decided").count()).resolves.toBe(1);
+    await shoot(page, "07-breach-list");
+    await page.getByRole("link", { name: "Calendar", exact: true }).click();
+    await page.getByRole("heading", { name: "Deadlines" }).waitFor();
+    // The deadlines are 66 hours away: in the month after this one near its end.
+    if (new Date(Date.now() + 66 * 3_600_000).getUTCMonth() !== new Date().getUTCMonth())
+      await page.getByRole("button", { name: "Next month" }).click();
+    await expect(page.locator("table.calendar .due").count()).resolves.toBe(4);
+    await shoot(page, "08-calendar");
+  });
+
+  it("signs out and back in", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    await page.getByLabel("E-mail").fill(owner.email);
+    await page.getByLabel("Password").fill("not the password at all");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("alert").waitFor();
+    await shoot(page, "09-sign-in-refused");
+    await page.getByLabel("Password").fill(owner.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Breaches", exact: true, level: 1 }).waitFor();
+    // After a reload the desk can still write (the CSRF token comes back with the session).
+    await page.goto(breachUrl);
+    await page.getByRole("button", { name: "Record the decision" }).waitFor();
+    await page.getByLabel("Why").fill("Guernsey members are affected too: the ODPA must be told.");
+    await page.getByLabel("Jurisdiction").first().selectOption("GG");
+    await page.getByRole("button", { name: "Record the decision" }).click();
+    await page.getByText("Decision recorded.").waitFor();
+  });
+
+  it("fits a 390-pixel phone screen without sideways scrolling", async () => {
+    const phone = await context.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    for (const [path, name] of [
+      ["/breaches", "10-phone-breach-list"],
+      [new URL(breachUrl).pathname, "11-phone-breach"],
+      ["/breaches/new", "12-phone-wizard"],
+      ["/calendar", "13-phone-calendar"],
+    ] as const) {
+      await phone.goto(new URL(path, server.base).href);
+      await phone.locator("main h1").first().waitFor();
+      await sleep(300);
+      await shoot(phone, name);
+      const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `${path} scrolls sideways by ${String(overflow)} px`).toBeLessThanOrEqual(0);
+    }
+    await phone.close();
+  });
+
+  it("has no serious accessibility problems on the main pages (axe-core)", async () => {
+    // axe is injected as a script: a context that bypasses the page's CSP (script-src 'self') lets it in.
+    const axeContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    await axeContext.addCookies(await context.cookies());
+    const axePage = await axeContext.newPage();
+    const axeSource = readFileSync(join(root, "node_modules", "axe-core", "axe.min.js"), "utf8");
+    const found: string[] = [];
+    for (const path of ["/breaches", new URL(breachUrl).pathname, "/breaches/new", "/calendar", "/users"]) {
+      await axePage.goto(new URL(path, server.base).href);
+      await axePage.locator("main h1").first().waitFor();
+      await sleep(400);
+      await axePage.addScriptTag({ content: axeSource });
+      const violations = await axePage.evaluate(async () => {
+        const axe = (
+          window as unknown as {
+            axe: {
+              run: (
+                options: object,
+              ) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
+            };
+          }
+        ).axe;
+        const result = await axe.run({ runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa"] } });
+        return result.violations
+          .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+          .map(
+            (violation) =>
+              `${violation.id} at ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`,
+          );
+      });
+      found.push(...violations.map((violation) => `${path}: ${violation}`));
+    }
+    await axeContext.close();
+    expect(found).toEqual([]);
+  });
+
+  it("logged no errors in the browser console", () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});
