@@ -40,7 +40,7 @@ export function onSignedOut(listener: () => void): () => void {
 }
 
 async function problemOf(response: Response): Promise<ApiError> {
-  let body: { title?: string; detail?: string; problems?: FieldProblem[] } = {};
+  let body: { title?: string; detail?: string; errors?: FieldProblem[] } = {};
   try {
     body = (await response.json()) as typeof body;
   } catch {
@@ -50,7 +50,7 @@ async function problemOf(response: Response): Promise<ApiError> {
     response.status,
     body.title ?? response.statusText,
     body.detail ?? body.title ?? `The server answered ${String(response.status)}`,
-    body.problems ?? [],
+    body.errors ?? [],
   );
 }
 

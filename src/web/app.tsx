@@ -1,6 +1,15 @@
 /** The desk's frame: who is signed in, the navigation, and which page the path names. */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { lazy, Suspense, useEffect, type ReactNode } from "react";
+import {
+  Component,
+  createContext,
+  lazy,
+  Suspense,
+  useContext,
+  useEffect,
+  useRef,
+  type ReactNode,
+} from "react";
 import { api, ApiError, onSignedOut, setCsrfToken } from "./api.js";
 import type { Session } from "./api-types.js";
 import { Link, matchPath, navigate, usePath } from "./router.js";
@@ -17,11 +26,56 @@ const DeadlineCalendar = lazy(() =>
 );
 const Users = lazy(() => import("./pages/users.js").then((m) => ({ default: m.Users })));
 
+const SessionContext = createContext<Session | null>(null);
+
 export function useSession(): Session {
-  const client = useQueryClient();
-  const session = client.getQueryData<Session>(["session"]);
-  if (session === undefined) throw new Error("useSession outside a signed-in page");
+  const session = useContext(SessionContext);
+  if (session === null) throw new Error("useSession outside a signed-in page");
   return session;
+}
+
+/** Key of the new-breach wizard's draft in session storage: cleared at sign-out, so the next person never sees it. */
+export const draftKey = "dpdesk.new-breach";
+
+/**
+ * Forgets what this tab knew of the organisation (a session ended or was ended): every cached answer but the
+ * session, which is asked again so the sign-in page shows.
+ */
+function forgetSession(client: ReturnType<typeof useQueryClient>): Promise<void> {
+  setCsrfToken(null);
+  client.removeQueries({ predicate: (query) => query.queryKey[0] !== "session" });
+  return client.resetQueries({ queryKey: ["session"] });
+}
+
+/** A page that fails to render (or an old page file gone after an upgrade) offers a reload, not a blank page. */
+class PageErrorBoundary extends Component<{ children: ReactNode; path: string }, { error: Error | null }> {
+  override state: { error: Error | null } = { error: null };
+
+  static getDerivedStateFromError(error: Error) {
+    return { error };
+  }
+
+  override componentDidUpdate(previous: { path: string }) {
+    if (previous.path !== this.props.path && this.state.error !== null) this.setState({ error: null });
+  }
+
+  override render() {
+    if (this.state.error === null) return this.props.children;
+    return (
+      <div className="error-note" role="alert">
+        <strong>This page could not be shown</strong>
+        <p>{this.state.error.message}</p>
+        <button
+          type="button"
+          onClick={() => {
+            location.reload();
+          }}
+        >
+          Reload the page
+        </button>
+      </div>
+    );
+  }
 }
 
 export function App() {
@@ -40,10 +94,10 @@ export function App() {
 
   useEffect(
     () =>
+      // The session ended on the server (expired, signed out elsewhere): the wizard's draft is kept for the same
+      // person signing in again in this tab; an explicit sign-out clears it.
       onSignedOut(() => {
-        setCsrfToken(null);
-        client.clear();
-        void client.invalidateQueries({ queryKey: ["session"] });
+        void forgetSession(client);
       }),
     [client],
   );
@@ -58,7 +112,11 @@ export function App() {
       </main>
     );
   }
-  return <Frame session={session.data}>{page(path, session.data)}</Frame>;
+  return (
+    <SessionContext.Provider value={session.data}>
+      <Frame session={session.data}>{page(path, session.data)}</Frame>
+    </SessionContext.Provider>
+  );
 }
 
 function page(path: string, session: Session): ReactNode {
@@ -87,14 +145,23 @@ function page(path: string, session: Session): ReactNode {
 function Frame({ session, children }: { session: Session; children: ReactNode }) {
   const path = usePath();
   const client = useQueryClient();
+  const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+  // A new page moves focus to its content, so keyboard and screen-reader users start there (not on the old link).
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    main.current?.focus();
+  }, [path]);
   const signOut = async () => {
     try {
       await api("/api/v1/session", { method: "DELETE" });
     } finally {
-      setCsrfToken(null);
-      client.clear();
+      sessionStorage.removeItem(draftKey);
       navigate("/sign-in", { replace: true });
-      await client.invalidateQueries({ queryKey: ["session"] });
+      await forgetSession(client);
     }
   };
   const nav: [string, string][] = [
@@ -132,8 +199,10 @@ function Frame({ session, children }: { session: Session; children: ReactNode })
           </button>
         </div>
       </header>
-      <main id="main" tabIndex={-1}>
-        <Suspense fallback={<Loading label="Loading the page" />}>{children}</Suspense>
+      <main id="main" tabIndex={-1} ref={main}>
+        <PageErrorBoundary path={path}>
+          <Suspense fallback={<Loading label="Loading the page" />}>{children}</Suspense>
+        </PageErrorBoundary>
       </main>
     </>
   );

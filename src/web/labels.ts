@@ -126,3 +126,38 @@ export function countryLabel(code: string): string {
 
 /** The four home jurisdictions first, as most breaches here concern them. */
 export const homeJurisdictions = ["GB", "IM", "JE", "GG"] as const;
+
+const fieldWords: Record<string, string> = {
+  title: "The breach's name",
+  description: "What happened",
+  awareAt: "When you became aware",
+  occurredAt: "When it happened",
+  discoveredAt: "When it was discovered",
+  "controller.name": "Your organisation",
+  "controller.establishments": "Where the organisation is established",
+  records: "How many records",
+  dataCategories: "What data",
+  "protection.keyCompromised": "The key was taken too",
+  jurisdiction: "Jurisdiction",
+  rationale: "Why",
+  givenAt: "When",
+  delayReason: "Reason for any delay",
+  email: "E-mail",
+  password: "Password",
+  confirm: "Password again",
+  organisation: "Organisation",
+  role: "Role",
+  file: "File",
+};
+
+/** A field as the API names it (`subjects.JE`, `response.contact.email`), in the words of the form. */
+export function fieldLabel(path: string): string {
+  const known = fieldWords[path];
+  if (known !== undefined) return known;
+  const people = /^subjects\.(.+)$/.exec(path);
+  if (people?.[1] !== undefined)
+    return `People living in ${/^[A-Z]{2}$/.test(people[1]) ? countryLabel(people[1]) : `"${people[1]}"`}`;
+  if (path.startsWith("response.contact.")) return `Contact point: ${path.slice("response.contact.".length)}`;
+  if (path.startsWith("response.")) return "What the notices say";
+  return path;
+}

@@ -72,7 +72,8 @@ export async function startTestApp(
     secureCookies: false,
     clock,
     sendMail: options.sendMail ?? false,
-    webDir: options.webDir,
+    // Unit tests do not need the desk: no folder, so no compressing of the built assets at every start.
+    webDir: options.webDir ?? "/nonexistent/dpdesk-web",
   });
   return {
     app,

@@ -81,6 +81,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", "data:"],
         frameAncestors: ["'none'"],
+        // Not helmet's upgrade-insecure-requests: served over plain HTTP on a LAN name, the desk's own scripts
+        // would be asked for over HTTPS and never load. HTTPS deployments set it at their proxy.
+        upgradeInsecureRequests: null,
       },
     },
   });

@@ -9,6 +9,7 @@ let timer: ReturnType<typeof setInterval> | null = null;
 
 function subscribe(listener: () => void): () => void {
   listeners.add(listener);
+  if (timer === null) now = new Date();
   timer ??= setInterval(() => {
     now = new Date();
     for (const each of listeners) each();

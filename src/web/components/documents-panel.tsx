@@ -9,6 +9,7 @@ import type { BreachView, NoticeSummary } from "../api-types.js";
 import { countryLabel } from "../labels.js";
 import { formatInstant } from "../time-left.js";
 import { DecisionBadge } from "./countdown.js";
+import { ResponseForm } from "./response-form.js";
 import { ErrorNote, Loading } from "./status.js";
 
 interface Delivery {
@@ -35,7 +36,16 @@ export function DocumentsPanel({ breach }: { breach: BreachView }) {
   const [error, setError] = useState<unknown>(null);
   const [kept, setKept] = useState<string | null>(null);
 
-  const keep = async (jurisdiction: string) => {
+  const keep = async (notice: NoticeSummary) => {
+    const { jurisdiction } = notice;
+    const missing = notice.draft.missing.length;
+    if (
+      missing > 0 &&
+      !window.confirm(
+        `The ${countryLabel(jurisdiction)} draft still lacks ${String(missing)} ${missing === 1 ? "item" : "items"} the law or the regulator's form asks for. A kept version never changes. Keep it anyway (for example as an initial report, with the rest to follow)?`,
+      )
+    )
+      return;
     setKeeping(jurisdiction);
     setError(null);
     setKept(null);
@@ -68,6 +78,7 @@ export function DocumentsPanel({ breach }: { breach: BreachView }) {
         Each notice holds what its regulator's law and form ask for, in their order, from the breach's facts.
         Preview the draft, then keep a version: the kept copy is what you file, and it never changes.
       </p>
+      {canWrite && <ResponseForm breach={breach} />}
       <p role="status" className="saved">
         {kept}
       </p>
@@ -127,7 +138,7 @@ export function DocumentsPanel({ breach }: { breach: BreachView }) {
                   type="button"
                   className="primary"
                   disabled={keeping !== null}
-                  onClick={() => void keep(notice.jurisdiction)}
+                  onClick={() => void keep(notice)}
                 >
                   {keeping === notice.jurisdiction ? "Keeping…" : "Keep a version"}
                   <span className="visually-hidden"> of the {countryLabel(notice.jurisdiction)} notice</span>
@@ -174,9 +185,11 @@ export function DocumentsPanel({ breach }: { breach: BreachView }) {
         <code>POST {base}/letters/send</code>.
       </p>
       <p className="actions">
-        <a className="button" href={`${base}/letters.pdf`} download>
-          Every letter, one PDF for printing
-        </a>
+        {canWrite && (
+          <a className="button" href={`${base}/letters.pdf`} download>
+            Every letter, one PDF for printing
+          </a>
+        )}
         <a className="button" href={`${base}/statement?format=pdf`} download>
           Public statement (PDF)
         </a>

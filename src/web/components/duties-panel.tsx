@@ -185,6 +185,14 @@ function DecisionForm({ breach }: { breach: BreachView }) {
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
   const jurisdictions = breach.assessment.obligations.map((o) => o.jurisdiction);
+  const [choice, setChoice] = useState({
+    jurisdiction: jurisdictions[0] ?? "",
+    duty: "regulator",
+    outcome: "notify",
+  });
+  const lawSays = breach.duties.find(
+    (d) => d.jurisdiction === choice.jurisdiction && d.duty === choice.duty,
+  )?.decision;
   const duties: DutyKind[] =
     breach.incident.controller.role === "processor"
       ? ["regulator", "subjects", "processor"]
@@ -218,7 +226,19 @@ function DecisionForm({ breach }: { breach: BreachView }) {
   };
   const fieldError = (field: string) => (error instanceof ApiError ? error.forField(field) : undefined);
   return (
-    <form className="card" onSubmit={(event) => void submit(event)} aria-labelledby="decision-form-heading">
+    <form
+      className="card"
+      onSubmit={(event) => void submit(event)}
+      onChange={(event) => {
+        const form = new FormData(event.currentTarget);
+        setChoice({
+          jurisdiction: formText(form, "jurisdiction"),
+          duty: formText(form, "duty"),
+          outcome: formText(form, "outcome"),
+        });
+      }}
+      aria-labelledby="decision-form-heading"
+    >
       <h3 id="decision-form-heading">Record a decision</h3>
       {error !== null && <ErrorNote error={error} title="The decision was not recorded" />}
       <div className="row">
@@ -250,6 +270,12 @@ function DecisionForm({ breach }: { breach: BreachView }) {
           ))}
         </select>
       </Field>
+      {choice.outcome === "not_notify" && lawSays === "required" && (
+        <p className="notice-missing" role="note">
+          The law says this duty is <strong>required</strong>. Not notifying needs strong reasons (for example
+          a mitigation that removes the risk); they are kept for ever and the regulator may ask for them.
+        </p>
+      )}
       <Field
         label="Why"
         hint="The reasons, as you would give them to the regulator. Kept for ever."
@@ -281,6 +307,26 @@ function NotificationForm({ breach }: { breach: BreachView }) {
     const given = formText(form, "givenAt", { trim: false });
     const reference = formText(form, "reference");
     const delayReason = formText(form, "delayReason");
+    // Checked here as well as by the law's rules: a notice before the breach was known is a typo, and a late
+    // report owes its reasons (GDPR Art 33(1); RULEBOOK §3).
+    const at = given === "" ? null : new Date(given);
+    const deadline = breach.assessment.obligations.find((o) => o.jurisdiction === form.get("jurisdiction"))
+      ?.regulator.deadline;
+    const problems = [];
+    if (at !== null && at < new Date(breach.awareAt))
+      problems.push({ field: "givenAt", message: "is before you became aware of the breach" });
+    if (
+      at !== null &&
+      form.get("recipient") === "regulator" &&
+      deadline != null &&
+      at > new Date(deadline) &&
+      delayReason === ""
+    )
+      problems.push({ field: "delayReason", message: "is needed: this report is after the deadline" });
+    if (problems.length > 0) {
+      setError(new ApiError(400, "Check the notice", "", problems));
+      return;
+    }
     setBusy(true);
     setError(null);
     setSaved(null);
@@ -331,8 +377,17 @@ function NotificationForm({ breach }: { breach: BreachView }) {
         </Field>
       </div>
       <div className="row">
-        <Field label="When" error={fieldError("givenAt")}>
-          <input name="givenAt" type="datetime-local" required />
+        <Field
+          label="When"
+          hint={`In your time (${Intl.DateTimeFormat().resolvedOptions().timeZone})`}
+          error={fieldError("givenAt")}
+        >
+          <input
+            name="givenAt"
+            type="datetime-local"
+            required
+            max={new Date(Date.now() - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16)}
+          />
         </Field>
         <Field label="How" error={fieldError("method")}>
           <select name="method" defaultValue="online_form">

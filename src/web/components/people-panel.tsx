@@ -33,6 +33,15 @@ export function PeoplePanel({ breach }: { breach: BreachView }) {
       return;
     }
     if (formText(form, "key") === "") form.delete("key");
+    const estimate = Object.values(breach.incident.subjects).reduce((sum, count) => sum + count, 0);
+    if (
+      estimate > 0 &&
+      summary.data?.people === 0 &&
+      !window.confirm(
+        `The breach's facts now estimate ${estimate.toLocaleString("en-GB")} people. After the upload they count the people found in the exposed files instead, and the breach is re-assessed. Upload every exposed file (more can follow later). Go on?`,
+      )
+    )
+      return;
     setError(null);
     setResult(null);
     setPhase({ kind: "sending", fraction: 0 });

@@ -1,5 +1,6 @@
 /** Waiting and failure, said the same way on every page. */
 import { ApiError } from "../api.js";
+import { fieldLabel } from "../labels.js";
 
 export function Loading({ label }: { label: string }) {
   return (
@@ -18,12 +19,13 @@ export function ErrorNote({ error, title }: { error: unknown; title?: string }) 
       <strong>
         {title ?? (error instanceof ApiError && error.status === 403 ? "Not allowed" : "That did not work")}
       </strong>
-      <p>{message}</p>
-      {problems.length > 0 && (
+      {problems.length === 0 ? (
+        <p>{message}</p>
+      ) : (
         <ul>
           {problems.map((problem) => (
             <li key={`${problem.field}:${problem.message}`}>
-              <code>{problem.field}</code> {problem.message}
+              <strong>{fieldLabel(problem.field)}</strong>: {problem.message}
             </li>
           ))}
         </ul>

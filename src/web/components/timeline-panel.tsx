@@ -1,7 +1,7 @@
 /** The breach's audit events, oldest first: who did what, when, each sealed into the organisation's hash chain. */
 import { useQuery } from "@tanstack/react-query";
 import { api } from "../api.js";
-import type { BreachView, TimelineEvent } from "../api-types.js";
+import type { BreachView, TimelineEvent, UserView } from "../api-types.js";
 import { formatInstant } from "../time-left.js";
 import { ErrorNote, Loading } from "./status.js";
 
@@ -18,6 +18,9 @@ const actionWords: Record<string, string> = {
   "notice.kept": "Regulator notice kept",
   "letters.exported": "Letters exported",
   "letters.queued": "Letters queued for sending",
+  "recipients.import_started": "Import of the exposed files started",
+  "recipients.batch_stored": "A batch of people stored",
+  "recipients.import_completed": "Recipient list imported",
 };
 
 export function describeAction(action: string): string {
@@ -31,8 +34,21 @@ export function useTimeline(breachId: string) {
   });
 }
 
+/** "user:ID" as the person's name or e-mail, where the organisation's user list says. */
+function useActorName(): (actor: string) => string {
+  const users = useQuery({ queryKey: ["users"], queryFn: () => api<UserView[]>("/api/v1/users") });
+  return (actor) => {
+    const user = users.data?.find((each) => `user:${each.userId}` === actor);
+    if (user !== undefined) return user.name !== null && user.name !== "" ? user.name : user.email;
+    if (actor.startsWith("token:")) return "an API token";
+    if (actor === "system" || actor.startsWith("system")) return "dpdesk";
+    return actor;
+  };
+}
+
 export function TimelinePanel({ breach }: { breach: BreachView }) {
   const timeline = useTimeline(breach.id);
+  const actorName = useActorName();
   if (timeline.isPending) return <Loading label="Loading the timeline" />;
   if (timeline.isError) return <ErrorNote error={timeline.error} />;
   return (
@@ -49,7 +65,7 @@ export function TimelinePanel({ breach }: { breach: BreachView }) {
             <div>
               <strong>{describeAction(event.action)}</strong>
               <span className="meta block">
-                by {event.actor} · event {event.seq} ·{" "}
+                by {actorName(event.actor)} · event {event.seq} ·{" "}
                 <code title={event.hash}>{event.hash.slice(0, 12)}</code>
               </span>
             </div>

@@ -57,7 +57,7 @@ export function BreachList() {
         </Link>
       </div>
       {overdue.length > 0 && (
-        <div className="alert overdue" role="status">
+        <div className="alert overdue">
           <strong>
             {overdue.length} overdue {overdue.length === 1 ? "duty" : "duties"}
           </strong>
@@ -139,6 +139,8 @@ export function BreachList() {
                           <Countdown deadline={obligation.deadline} />
                         ) : obligation.decision === "not_required" ? (
                           "—"
+                        ) : !deadlines.isSuccess ? (
+                          <span className="meta">{deadlines.isError ? "unknown" : "…"}</span>
                         ) : (
                           <span className="done">Reported or decided</span>
                         )}

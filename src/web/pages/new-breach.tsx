@@ -9,7 +9,7 @@ import { api, ApiError } from "../api.js";
 import type { Assessment, BreachView, IncidentInput } from "../api-types.js";
 import type { DataCategory } from "../../law/vocabulary.js";
 import type { Cause, Nature } from "../../law/incident.js";
-import { useSession } from "../app.js";
+import { draftKey, useSession } from "../app.js";
 import { ObligationCard, RiskSummary, summariseAssessment } from "../components/assessment-view.js";
 import { Field } from "../components/field.js";
 import { ErrorNote } from "../components/status.js";
@@ -18,6 +18,7 @@ import {
   causeLabels,
   countryLabel,
   everydayCategories,
+  fieldLabel,
   homeJurisdictions,
   natureLabels,
   riskierCategories,
@@ -86,7 +87,8 @@ function incidentOf(draft: Draft, { forPreview }: { forPreview: boolean }): Inci
     ...(records === undefined ? {} : { records }),
     protection: {
       encrypted: draft.encrypted,
-      keyCompromised: draft.keyCompromised,
+      // A key can only be compromised if there was one: unticking both protections drops it.
+      keyCompromised: draft.keyCompromised && (draft.encrypted || draft.pseudonymised),
       pseudonymised: draft.pseudonymised,
       publiclyAvailable: draft.publiclyAvailable,
     },
@@ -95,6 +97,16 @@ function incidentOf(draft: Draft, { forPreview }: { forPreview: boolean }): Inci
       disproportionateEffort: draft.disproportionateEffort,
     },
   };
+}
+
+/** The draft kept in this tab's session storage, if any (cleared when the breach is filed or the person signs out). */
+function savedDraft(): Partial<Draft> {
+  try {
+    const saved = sessionStorage.getItem(draftKey);
+    return saved === null ? {} : (JSON.parse(saved) as Partial<Draft>);
+  } catch {
+    return {};
+  }
 }
 
 const steps = ["What happened", "Whose data", "What data", "Protection", "Check and file"] as const;
@@ -106,14 +118,6 @@ function stepOf(field: string): number {
   if (/^dataCategories/.test(field)) return 2;
   return 3;
 }
-
-const fieldNames: Record<string, string> = {
-  title: "Title",
-  awareAt: "When you became aware",
-  occurredAt: "When it happened",
-  "controller.name": "Organisation",
-  "controller.establishments": "Where the organisation is established",
-};
 
 export function NewBreach() {
   useTitle("New breach");
@@ -139,6 +143,7 @@ export function NewBreach() {
     publiclyAvailable: false,
     highRiskNoLongerLikely: false,
     disproportionateEffort: false,
+    ...savedDraft(),
   }));
   const [assessment, setAssessment] = useState<Assessment | null>(null);
   const [previewProblem, setPreviewProblem] = useState<ApiError | null>(null);
@@ -147,7 +152,13 @@ export function NewBreach() {
   const [fileError, setFileError] = useState<unknown>(null);
   const heading = useRef<HTMLHeadingElement>(null);
 
+  // The draft survives a trip to another page or a reload (this tab only), until the breach is filed.
+  useEffect(() => {
+    sessionStorage.setItem(draftKey, JSON.stringify(draft));
+  }, [draft]);
+
   const update = <K extends keyof Draft>(key: K, value: Draft[K]) => {
+    setFileError(null);
     setDraft((current) => ({ ...current, [key]: value }));
   };
   const toggle = <T,>(list: readonly T[], value: T, on: boolean): T[] =>
@@ -194,6 +205,7 @@ export function NewBreach() {
         method: "POST",
         body: incidentOf(draft, { forPreview: false }),
       });
+      sessionStorage.removeItem(draftKey);
       client.setQueryData(["breach", breach.id], breach);
       void client.invalidateQueries({ queryKey: ["breaches"] });
       void client.invalidateQueries({ queryKey: ["deadlines"] });
@@ -218,6 +230,8 @@ export function NewBreach() {
       ?.message;
   };
 
+  // Until people or data are named, an assessment would only echo the defaults: it is not shown.
+  const started = draft.categories.length > 0 || draft.subjects.some((row) => row.count.trim() !== "");
   let body: ReactNode;
   switch (step) {
     case 0:
@@ -457,7 +471,7 @@ export function NewBreach() {
             <label className="choice">
               <input
                 type="checkbox"
-                checked={draft.keyCompromised}
+                checked={draft.keyCompromised && (draft.encrypted || draft.pseudonymised)}
                 disabled={!draft.encrypted && !draft.pseudonymised}
                 onChange={(e) => update("keyCompromised", e.target.checked)}
               />
@@ -532,7 +546,19 @@ export function NewBreach() {
 
   return (
     <section className="wizard">
-      <h1>File a new breach</h1>
+      <div className="page-head">
+        <h1>File a new breach</h1>
+        <button
+          type="button"
+          className="link"
+          onClick={() => {
+            sessionStorage.removeItem(draftKey);
+            location.reload();
+          }}
+        >
+          Start again with an empty form
+        </button>
+      </div>
       <ol className="steps" aria-label="Steps">
         {steps.map((name, index) => (
           <li key={name}>
@@ -547,6 +573,11 @@ export function NewBreach() {
           </li>
         ))}
       </ol>
+      {started && assessment !== null && (
+        <p className="live-summary">
+          <a href="#live-heading">{summariseAssessment(assessment)}</a>
+        </p>
+      )}
       <div className="wizard-body">
         <form className="card wizard-form" onSubmit={submit} noValidate={step < steps.length - 1}>
           <h2 ref={heading} tabIndex={-1}>
@@ -573,10 +604,10 @@ export function NewBreach() {
         </form>
         <aside className="live-assessment" aria-labelledby="live-heading">
           <h2 id="live-heading">
-            What is owed {assessing && <span className="spinner small" aria-label="re-assessing" />}
+            What is owed {assessing && <span className="spinner small" aria-hidden="true" />}
           </h2>
           <p className="visually-hidden" role="status" aria-live="polite">
-            {assessment === null ? "" : summariseAssessment(assessment)}
+            {assessment === null || !started ? "" : summariseAssessment(assessment)}
           </p>
           {previewProblem !== null && (
             <div className="notice-missing">
@@ -585,7 +616,7 @@ export function NewBreach() {
                 {previewProblem.problems.map((problem) => (
                   <li key={`${problem.field}:${problem.message}`}>
                     <button type="button" className="link" onClick={() => go(stepOf(problem.field))}>
-                      {fieldNames[problem.field] ?? problem.field}
+                      {fieldLabel(problem.field)}
                     </button>{" "}
                     {problem.message}
                   </li>
@@ -593,8 +624,17 @@ export function NewBreach() {
               </ul>
             </div>
           )}
-          {assessment !== null && (
-            <div className={previewProblem === null ? undefined : "stale"}>
+          {!started && (
+            <p className="meta">
+              Say whose data and what kinds of data were involved (steps 2 and 3): what is owed appears here
+              and changes as you type.
+            </p>
+          )}
+          {started && assessment !== null && (
+            <div>
+              {previewProblem !== null && (
+                <p className="meta">The last complete assessment, until the facts above are fixed:</p>
+              )}
               <RiskSummary risk={assessment.risk} />
               {assessment.obligations.length === 0 && (
                 <p>Say where the organisation is established and where the people live.</p>

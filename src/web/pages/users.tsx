@@ -86,17 +86,7 @@ export function Users({ session }: { session: Session }) {
                   </td>
                   <td>
                     {isOwner && user.userId !== session.userId ? (
-                      <select
-                        aria-label={`Role of ${user.email}`}
-                        value={user.role}
-                        onChange={(event) => void changeRole(user, event.target.value as Role)}
-                      >
-                        {roles.map((role) => (
-                          <option key={role} value={role}>
-                            {roleLabels[role]}
-                          </option>
-                        ))}
-                      </select>
+                      <RoleChanger user={user} onChange={(role) => void changeRole(user, role)} />
                     ) : (
                       roleLabels[user.role]
                     )}
@@ -143,5 +133,28 @@ export function Users({ session }: { session: Session }) {
         </form>
       )}
     </section>
+  );
+}
+
+/** A role is changed by a button, not by moving through the list (arrow keys change a closed select). */
+function RoleChanger({ user, onChange }: { user: UserView; onChange: (role: Role) => void }) {
+  const [role, setRole] = useState<Role>(user.role);
+  return (
+    <span className="role-changer">
+      <select
+        aria-label={`Role of ${user.email}`}
+        value={role}
+        onChange={(event) => setRole(event.target.value as Role)}
+      >
+        {roles.map((each) => (
+          <option key={each} value={each}>
+            {roleLabels[each]}
+          </option>
+        ))}
+      </select>{" "}
+      <button type="button" disabled={role === user.role} onClick={() => onChange(role)}>
+        Change<span className="visually-hidden"> the role of {user.email}</span>
+      </button>
+    </span>
   );
 }

@@ -1,0 +1,146 @@
+/**
+ * What the notices and letters say beyond the breach itself (the incident's `response`: contact point,
+ * consequences, measures, advice…), edited in place. Saved as a JSON merge patch of the breach
+ * (PATCH /api/v1/breaches/:id), which is re-assessed and recorded like any change of facts.
+ */
+import { useQueryClient } from "@tanstack/react-query";
+import { useState, type SyntheticEvent } from "react";
+import { api, ApiError } from "../api.js";
+import type { BreachView } from "../api-types.js";
+import { Field, formText } from "./field.js";
+import { ErrorNote } from "./status.js";
+
+type Statement =
+  | "peopleConcerned"
+  | "consequences"
+  | "consequencesForPeople"
+  | "measuresTaken"
+  | "measuresProposed"
+  | "adviceToPeople"
+  | "othersInformed"
+  | "discovery"
+  | "containment"
+  | "investigation"
+  | "prevention"
+  | "delayReason"
+  | "stillToCome"
+  | "otherInformation";
+
+const statements: readonly [Statement, string, string][] = [
+  ["peopleConcerned", "Who the people affected are", "e.g. members and former members"],
+  ["consequences", "The likely consequences", "For the regulator: what could happen to the people"],
+  [
+    "consequencesForPeople",
+    "The likely consequences, for the letters",
+    "In words for the people themselves; if empty, the letters use the line above",
+  ],
+  ["measuresTaken", "What you have done", "To deal with the breach and limit its effects"],
+  ["measuresProposed", "What you will do next", ""],
+  ["adviceToPeople", "Advice to the people affected", "What they can do to protect themselves"],
+  ["discovery", "How you found out", ""],
+  ["containment", "How it was contained", ""],
+  ["investigation", "How it is being investigated", ""],
+  ["prevention", "What will stop it happening again, and by when", ""],
+  ["othersInformed", "Who else has been told", "Other regulators, the police, banks"],
+  ["delayReason", "Why the report is late", "Needed once a deadline has passed"],
+  ["stillToCome", "What is not yet known, and when you will send it", ""],
+  ["otherInformation", "Anything else for the regulator", ""],
+];
+
+const contactFields = [
+  ["name", "Contact point's name", "name"],
+  ["role", "Role", "organization-title"],
+  ["email", "E-mail", "email"],
+  ["phone", "Phone", "tel"],
+  ["address", "Address", "street-address"],
+] as const;
+
+export function ResponseForm({ breach }: { breach: BreachView }) {
+  const client = useQueryClient();
+  const response = breach.incident.response ?? {};
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [saved, setSaved] = useState<string | null>(null);
+  // Open at first while nothing is written; once open, saving does not close it.
+  const [open, setOpen] = useState(breach.incident.response === undefined);
+
+  const submit = async (event: SyntheticEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    // A merge patch: an emptied field is removed (null), a filled one replaces what was there.
+    const patch: Record<string, unknown> = {};
+    for (const [key] of statements) {
+      const value = formText(form, key);
+      patch[key] = value === "" ? null : value;
+    }
+    const contact: Record<string, string | null> = {};
+    for (const [key] of contactFields) {
+      const value = formText(form, `contact.${key}`);
+      contact[key] = value === "" ? null : value;
+    }
+    patch.contact = Object.values(contact).every((value) => value === null) ? null : contact;
+    setBusy(true);
+    setError(null);
+    setSaved(null);
+    try {
+      await api(`/api/v1/breaches/${breach.id}`, { method: "PATCH", body: { response: patch } });
+      setSaved("Saved. The drafts below now use it.");
+      await Promise.all(
+        [
+          ["breach", breach.id],
+          ["notices", breach.id],
+          ["timeline", breach.id],
+        ].map((queryKey) => client.invalidateQueries({ queryKey })),
+      );
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const fieldError = (field: string) =>
+    error instanceof ApiError ? error.forField(`response.${field}`) : undefined;
+  return (
+    <details
+      className="card response-form"
+      open={open}
+      onToggle={(event) => {
+        setOpen(event.currentTarget.open);
+      }}
+    >
+      <summary>
+        <strong>What the notices and letters say</strong>{" "}
+        <span className="meta">contact point, consequences, measures, advice</span>
+      </summary>
+      <form onSubmit={(event) => void submit(event)}>
+        {error !== null && <ErrorNote error={error} title="Not saved" />}
+        <fieldset>
+          <legend>Contact point for the regulator and the people (usually the DPO)</legend>
+          <div className="row">
+            {contactFields.map(([key, label, autoComplete]) => (
+              <Field key={key} label={label} error={fieldError(`contact.${key}`)}>
+                <input
+                  name={`contact.${key}`}
+                  autoComplete={autoComplete}
+                  defaultValue={response.contact?.[key] ?? ""}
+                />
+              </Field>
+            ))}
+          </div>
+        </fieldset>
+        {statements.map(([key, label, hint]) => (
+          <Field key={key} label={label} {...(hint === "" ? {} : { hint })} error={fieldError(key)}>
+            <textarea name={key} rows={2} defaultValue={response[key] ?? ""} />
+          </Field>
+        ))}
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? "Saving…" : "Save"}
+        </button>
+        <p role="status" className="saved">
+          {saved}
+        </p>
+      </form>
+    </details>
+  );
+}
