@@ -20,6 +20,7 @@ import { ErrorNote, Loading } from "./components/status.js";
 
 // Pages beyond the first screen load when visited, so the first page stays small (the JS budget in README).
 const NewBreach = lazy(() => import("./pages/new-breach.js").then((m) => ({ default: m.NewBreach })));
+const EditFacts = lazy(() => import("./pages/new-breach.js").then((m) => ({ default: m.EditFacts })));
 const BreachPage = lazy(() => import("./pages/breach-page.js").then((m) => ({ default: m.BreachPage })));
 const DeadlineCalendar = lazy(() =>
   import("./pages/deadline-calendar.js").then((m) => ({ default: m.DeadlineCalendar })),
@@ -130,8 +131,10 @@ function page(path: string, session: Session): ReactNode {
   if (path === "/breaches/new") return <NewBreach />;
   if (path === "/calendar") return <DeadlineCalendar />;
   if (path === "/users") return <Users session={session} />;
+  const editing = matchPath("/breaches/:id/edit", path);
+  if (editing?.id !== undefined) return <EditFacts key={editing.id} id={editing.id} />;
   const breach = matchPath("/breaches/:id", path);
-  if (breach?.id !== undefined) return <BreachPage id={breach.id} />;
+  if (breach?.id !== undefined) return <BreachPage key={breach.id} id={breach.id} />;
   return (
     <section>
       <h1>Not found</h1>

@@ -195,8 +195,28 @@ describe("the web desk in Chromium", () => {
     await expect(page.getByRole("tab", { name: "Timeline" }).getAttribute("aria-selected")).resolves.toBe(
       "true",
     );
-    await page.getByText("Decision recorded").first().waitFor();
+    await page.locator(".tab-panel:not([hidden])").getByText("Decision recorded").first().waitFor();
     await shoot(page, "04-breach-timeline");
+  });
+
+  it("changes a fact through the same wizard, re-assessed and kept in the history", async () => {
+    await page.getByRole("tab", { name: "Facts" }).click();
+    await page.getByRole("link", { name: "Change the facts" }).click();
+    await page.getByRole("heading", { name: /^Change the facts/ }).waitFor();
+    await page
+      .getByRole("list", { name: "Steps" })
+      .getByRole("button", { name: /Whose data/ })
+      .click();
+    await page.getByLabel("People living in Guernsey").fill("3900");
+    await page
+      .getByRole("list", { name: "Steps" })
+      .getByRole("button", { name: /Check and file/ })
+      .click();
+    await page.getByRole("button", { name: "Save the changes" }).click();
+    await page.getByRole("heading", { name: "Facts (version 2)" }).waitFor();
+    await page.getByText("Guernsey: 3,900").waitFor();
+    await page.getByText("Facts changed").first().waitFor();
+    await shoot(page, "04b-breach-facts");
   });
 
   it("uploads an exposed CSV with progress and shows who was affected and where they live", async () => {
@@ -354,6 +374,23 @@ describe("the web desk in Chromium", () => {
     }
     await axeContext.close();
     expect(found).toEqual([]);
+  });
+
+  it("reads the wizard's times in the person's own zone (09:00 in London in June is 08:00 UTC)", async () => {
+    const london = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      timezoneId: "Europe/London",
+    });
+    await london.addCookies(await context.cookies());
+    const wizard = await london.newPage();
+    await wizard.goto(new URL("/breaches/new", server.base).href);
+    await wizard.getByLabel("A short name for the breach").fill("Summer-time check");
+    await wizard.getByLabel("When did you become aware of it?").fill("2025-06-25T09:00");
+    await wizard.getByRole("button", { name: /^Next/ }).click();
+    await wizard.getByLabel("People living in United Kingdom").fill("100");
+    // 72 hours after 09:00 BST on 25 June: 09:00 BST on 28 June (had the zone been ignored, 10:00).
+    await wizard.getByRole("complementary").getByText("Sat, 28 Jun 2025, 09:00 BST").first().waitFor();
+    await london.close();
   });
 
   it("logged no errors in the browser console", () => {

@@ -87,6 +87,11 @@ export function DutiesPanel({ breach }: { breach: BreachView }) {
                 </td>
                 <td>
                   <span className={`badge status-${duty.status}`}>{statusLabels[duty.status]}</span>
+                  {duty.status === "met" &&
+                    duty.duty === "regulator" &&
+                    breach.notifications.some(
+                      (n) => n.jurisdiction === duty.jurisdiction && n.recipient === "regulator" && n.late,
+                    ) && <span className="badge status-overdue">late</span>}
                 </td>
               </tr>
             ))}
@@ -108,7 +113,7 @@ export function DutiesPanel({ breach }: { breach: BreachView }) {
               ))}
             </ul>
           )}
-          {canWrite && <DecisionForm breach={breach} />}
+          {canWrite && breach.assessment.obligations.length > 0 && <DecisionForm breach={breach} />}
         </section>
         <section aria-labelledby="notices-heading">
           <h2 id="notices-heading">Notices given</h2>
@@ -137,7 +142,7 @@ export function DutiesPanel({ breach }: { breach: BreachView }) {
               ))}
             </ul>
           )}
-          {canWrite && <NotificationForm breach={breach} />}
+          {canWrite && breach.assessment.obligations.length > 0 && <NotificationForm breach={breach} />}
         </section>
       </div>
 

@@ -1,6 +1,7 @@
 /** The facts as last recorded, and their history: every version, with what changed in the duties. */
 import type { BreachView } from "../api-types.js";
 import { categoryLabels, causeLabels, countryLabel, natureLabels } from "../labels.js";
+import { Link } from "../router.js";
 import { formatInstant } from "../time-left.js";
 import { ErrorNote, Loading } from "./status.js";
 import { describeAction, useTimeline } from "./timeline-panel.js";
@@ -65,9 +66,15 @@ export function FactsPanel({ breach }: { breach: BreachView }) {
             .join(", ") || "none"}
         </dd>
       </dl>
-      <p className="meta">
-        Facts are corrected through the API (<code>PATCH /api/v1/breaches/{breach.id}</code>) or by uploading
-        the exposed files; each change is re-assessed and kept.
+      <p className="actions">
+        {breach.viewer !== "viewer" && (
+          <Link href={`/breaches/${breach.id}/edit`} className="button primary">
+            Change the facts
+          </Link>
+        )}
+        <span className="meta">
+          Each change is re-assessed and kept; so is uploading the exposed files (on “People affected”).
+        </span>
       </p>
       <h2>History</h2>
       {timeline.isPending && <Loading label="Loading the history" />}

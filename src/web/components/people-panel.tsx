@@ -3,14 +3,16 @@
  * see what was found column by column, and the recipient list's counts by jurisdiction and kind of data.
  */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { lazy, Suspense, useState, type SyntheticEvent } from "react";
+import { lazy, Suspense, useMemo, useState, type SyntheticEvent } from "react";
 import { api, upload } from "../api.js";
 import type { BreachView, ImpactUploadResult, RecipientSummary } from "../api-types.js";
 import type { DataCategory } from "../../law/vocabulary.js";
 import { categoryLabels, countryLabel, specialCategories } from "../labels.js";
+import type { Bar } from "./bar-chart.js";
 import { Field, formText } from "./field.js";
 import { ErrorNote, Loading } from "./status.js";
 
+// The chart library loads with the first chart; only its types are imported here.
 const BarChart = lazy(() => import("./bar-chart.js"));
 
 type Phase = { kind: "idle" } | { kind: "sending"; fraction: number } | { kind: "analysing" };
@@ -95,17 +97,19 @@ export function PeoplePanel({ breach }: { breach: BreachView }) {
             Upload and analyse
           </button>
           {phase.kind !== "idle" && (
-            <div className="progress" role="status" aria-live="polite">
+            <div className="progress">
+              {/* Only the phase is announced; the bar itself says how far the upload is. */}
+              <p role="status" className="progress-phase">
+                {phase.kind === "sending"
+                  ? "Uploading the files…"
+                  : "Analysing the files and importing the people…"}
+              </p>
               {phase.kind === "sending" ? (
-                <>
-                  <label htmlFor="upload-progress">Uploading {Math.round(phase.fraction * 100)}%</label>
-                  <progress id="upload-progress" max={1} value={phase.fraction} />
-                </>
+                <progress aria-label="Upload" max={1} value={phase.fraction}>
+                  {Math.round(phase.fraction * 100)}%
+                </progress>
               ) : (
-                <>
-                  <label htmlFor="upload-progress">Analysing the files and importing the people…</label>
-                  <progress id="upload-progress" />
-                </>
+                <progress aria-label="Analysis" />
               )}
             </div>
           )}
@@ -132,6 +136,13 @@ function ImpactResult({ result }: { result: ImpactUploadResult }) {
           .map(([code, count]) => `${countryLabel(code)} ${count.toLocaleString("en-GB")}`)
           .join(" · ")}
       </p>
+      {(impact.subjectsByJurisdiction.unknown ?? 0) > 0 && (
+        <p className="meta">
+          Where {impact.subjectsByJurisdiction.unknown} of them{" "}
+          {impact.subjectsByJurisdiction.unknown === 1 ? "lives" : "live"} is not known: they are on the list
+          for the letters, but counted under no jurisdiction in the facts.
+        </p>
+      )}
       <details>
         <summary>What each column holds ({impact.columns.length} columns)</summary>
         <div className="table-scroll">
@@ -162,16 +173,28 @@ function ImpactResult({ result }: { result: ImpactUploadResult }) {
 }
 
 function Counts({ summary }: { summary: RecipientSummary }) {
+  // Kept between renders, so the charts are not destroyed and redrawn each time the page updates.
+  const { places, categories } = useMemo(
+    () => ({ places: placesOf(summary), categories: categoriesOf(summary) }),
+    [summary],
+  );
   if (summary.people === 0)
     return (
       <p className="meta">
         No recipient list yet. Upload the exposed files to find who was affected and where they live.
       </p>
     );
-  const places = Object.entries(summary.byJurisdiction)
+  return <CountsView summary={summary} places={places} categories={categories} />;
+}
+
+function placesOf(summary: RecipientSummary) {
+  return Object.entries(summary.byJurisdiction)
     .sort(([, a], [, b]) => b - a)
     .map(([code, value]) => ({ label: countryLabel(code), value }));
-  const categories = Object.entries(summary.categories)
+}
+
+function categoriesOf(summary: RecipientSummary) {
+  return Object.entries(summary.categories)
     .sort(([, a], [, b]) => b - a)
     .map(([category, value]) => ({
       label: categoryLabels[category as DataCategory],
@@ -179,6 +202,17 @@ function Counts({ summary }: { summary: RecipientSummary }) {
       // Special category data stands out: it is what makes a breach high risk.
       ...(specialCategories.includes(category as DataCategory) ? { colour: "#b3261e" } : {}),
     }));
+}
+
+function CountsView({
+  summary,
+  places,
+  categories,
+}: {
+  summary: RecipientSummary;
+  places: Bar[];
+  categories: Bar[];
+}) {
   return (
     <section aria-labelledby="counts-heading">
       <h3 id="counts-heading">The recipient list: {summary.people.toLocaleString("en-GB")} people</h3>

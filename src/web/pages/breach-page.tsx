@@ -38,11 +38,13 @@ export function BreachPage({ id }: { id: string }) {
     queryFn: () => api<BreachView>(`/api/v1/breaches/${encodeURIComponent(id)}`),
   });
   const [tab, setTab] = useState<Tab>(tabFromHash);
+  const [visited, setVisited] = useState<ReadonlySet<Tab>>(() => new Set([tab]));
   const tabRefs = useRef(new Map<Tab, HTMLButtonElement>());
   useTitle(breach.data?.title ?? "Breach");
 
   const choose = (next: Tab, focus = false) => {
     setTab(next);
+    setVisited((before) => (before.has(next) ? before : new Set([...before, next])));
     history.replaceState(null, "", `#${next}`);
     if (focus) tabRefs.current.get(next)?.focus();
   };
@@ -103,20 +105,28 @@ export function BreachPage({ id }: { id: string }) {
           </button>
         ))}
       </div>
-      <div
-        role="tabpanel"
-        id={`panel-${tab}`}
-        aria-labelledby={`tab-${tab}`}
-        tabIndex={0}
-        className="tab-panel"
-      >
-        {tab === "duties" && <DutiesPanel breach={view} />}
-        {tab === "facts" && <FactsPanel breach={view} />}
-        {tab === "people" && <PeoplePanel breach={view} />}
-        {tab === "documents" && <DocumentsPanel breach={view} />}
-        {tab === "evidence" && <EvidencePanel breach={view} />}
-        {tab === "timeline" && <TimelinePanel breach={view} />}
-      </div>
+      {/* A panel once opened stays mounted (hidden) so that an upload in progress, or its result, survives a
+          look at another tab. */}
+      {tabs
+        .filter(([name]) => visited.has(name))
+        .map(([name]) => (
+          <div
+            key={name}
+            role="tabpanel"
+            id={`panel-${name}`}
+            aria-labelledby={`tab-${name}`}
+            tabIndex={0}
+            className="tab-panel"
+            hidden={tab !== name}
+          >
+            {name === "duties" && <DutiesPanel breach={view} />}
+            {name === "facts" && <FactsPanel breach={view} />}
+            {name === "people" && <PeoplePanel breach={view} />}
+            {name === "documents" && <DocumentsPanel breach={view} />}
+            {name === "evidence" && <EvidencePanel breach={view} />}
+            {name === "timeline" && <TimelinePanel breach={view} />}
+          </div>
+        ))}
     </article>
   );
 }

@@ -3,16 +3,16 @@
  * /api/v1/assess, which stores nothing), with what each jurisdiction is owed beside the form. Filing stores the
  * breach with its assessment (POST /api/v1/breaches).
  */
-import { useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState, type SyntheticEvent, type ReactNode } from "react";
 import { api, ApiError } from "../api.js";
-import type { Assessment, BreachView, IncidentInput } from "../api-types.js";
+import type { Assessment, BreachView, Incident, IncidentInput } from "../api-types.js";
 import type { DataCategory } from "../../law/vocabulary.js";
 import type { Cause, Nature } from "../../law/incident.js";
 import { draftKey, useSession } from "../app.js";
 import { ObligationCard, RiskSummary, summariseAssessment } from "../components/assessment-view.js";
 import { Field } from "../components/field.js";
-import { ErrorNote } from "../components/status.js";
+import { ErrorNote, Loading } from "../components/status.js";
 import {
   categoryLabels,
   causeLabels,
@@ -119,32 +119,100 @@ function stepOf(field: string): number {
   return 3;
 }
 
+/** A datetime-local value for an instant, in the browser's zone. */
+function localOf(iso: string | undefined): string {
+  if (iso === undefined) return "";
+  const at = new Date(iso);
+  return new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+
+/** The wizard's draft of a stored incident, for changing its facts. */
+function draftOf(incident: Incident): Draft {
+  const subjects = Object.entries(incident.subjects).map(([code, count]) => ({ code, count: String(count) }));
+  for (const code of homeJurisdictions)
+    if (!subjects.some((row) => row.code === code)) subjects.push({ code, count: "" });
+  return {
+    title: incident.title,
+    description: incident.description ?? "",
+    cause: incident.cause,
+    nature: incident.nature,
+    awareAt: localOf(incident.awareAt),
+    occurredAt: localOf(incident.occurredAt),
+    controllerName: incident.controller.name,
+    establishments: incident.controller.establishments,
+    role: incident.controller.role,
+    subjects,
+    records: incident.records === undefined ? "" : String(incident.records),
+    categories: incident.dataCategories,
+    ...incident.protection,
+    ...incident.mitigation,
+  };
+}
+
+/**
+ * The change from a stored incident to the draft, as a JSON merge patch (RFC 7396): what the wizard asks about is
+ * replaced, what it no longer holds is removed (null), and what it does not ask about (the response, the
+ * assessor's own ratings) is left alone.
+ */
+function patchOf(before: Incident, draft: Draft): Record<string, unknown> {
+  const after = incidentOf(draft, { forPreview: false }) as Record<string, unknown> & {
+    subjects: Record<string, number>;
+  };
+  const patch: Record<string, unknown> = { ...after };
+  const subjects: Record<string, number | null> = { ...after.subjects };
+  for (const code of Object.keys(before.subjects)) if (!(code in after.subjects)) subjects[code] = null;
+  patch.subjects = subjects;
+  for (const key of ["description", "occurredAt", "records"] as const)
+    if (!(key in after) && before[key] !== undefined) patch[key] = null;
+  return patch;
+}
+
 export function NewBreach() {
   useTitle("New breach");
+  return <BreachWizard />;
+}
+
+/** The same wizard over a breach's stored facts: saving re-assesses the breach and keeps the old assessment. */
+export function EditFacts({ id }: { id: string }) {
+  const breach = useQuery({
+    queryKey: ["breach", id],
+    queryFn: () => api<BreachView>(`/api/v1/breaches/${encodeURIComponent(id)}`),
+  });
+  useTitle(breach.data === undefined ? "Change the facts" : `Change the facts of ${breach.data.title}`);
+  if (breach.isPending) return <Loading label="Loading the breach" />;
+  if (breach.isError) return <ErrorNote error={breach.error} />;
+  return <BreachWizard editing={breach.data} />;
+}
+
+function BreachWizard({ editing }: { editing?: BreachView }) {
   const session = useSession();
   const client = useQueryClient();
   const [step, setStep] = useState(0);
-  const [draft, setDraft] = useState<Draft>(() => ({
-    title: "",
-    description: "",
-    cause: "cyber_attack",
-    nature: ["confidentiality"],
-    awareAt: localNow(),
-    occurredAt: "",
-    controllerName: session.organisation,
-    establishments: ["GB"],
-    role: "controller",
-    subjects: homeJurisdictions.map((code) => ({ code, count: "" })),
-    records: "",
-    categories: [],
-    encrypted: false,
-    keyCompromised: false,
-    pseudonymised: false,
-    publiclyAvailable: false,
-    highRiskNoLongerLikely: false,
-    disproportionateEffort: false,
-    ...savedDraft(),
-  }));
+  const [draft, setDraft] = useState<Draft>(() =>
+    editing === undefined
+      ? {
+          title: "",
+          description: "",
+          cause: "cyber_attack",
+          nature: ["confidentiality"],
+          awareAt: localNow(),
+          occurredAt: "",
+          controllerName: session.organisation,
+          establishments: ["GB"],
+          role: "controller",
+          subjects: homeJurisdictions.map((code) => ({ code, count: "" })),
+          records: "",
+          categories: [],
+          encrypted: false,
+          keyCompromised: false,
+          pseudonymised: false,
+          publiclyAvailable: false,
+          highRiskNoLongerLikely: false,
+          disproportionateEffort: false,
+          ...savedDraft(),
+        }
+      : draftOf(editing.incident),
+  );
   const [assessment, setAssessment] = useState<Assessment | null>(null);
   const [previewProblem, setPreviewProblem] = useState<ApiError | null>(null);
   const [assessing, setAssessing] = useState(false);
@@ -154,8 +222,8 @@ export function NewBreach() {
 
   // The draft survives a trip to another page or a reload (this tab only), until the breach is filed.
   useEffect(() => {
-    sessionStorage.setItem(draftKey, JSON.stringify(draft));
-  }, [draft]);
+    if (editing === undefined) sessionStorage.setItem(draftKey, JSON.stringify(draft));
+  }, [draft, editing]);
 
   const update = <K extends keyof Draft>(key: K, value: Draft[K]) => {
     setFileError(null);
@@ -201,6 +269,23 @@ export function NewBreach() {
     setFiling(true);
     setFileError(null);
     try {
+      if (editing !== undefined) {
+        await api(`/api/v1/breaches/${editing.id}`, {
+          method: "PATCH",
+          body: patchOf(editing.incident, draft),
+        });
+        await Promise.all(
+          [
+            ["breach", editing.id],
+            ["timeline", editing.id],
+            ["notices", editing.id],
+            ["breaches"],
+            ["deadlines"],
+          ].map((queryKey) => client.invalidateQueries({ queryKey })),
+        );
+        navigate(`/breaches/${editing.id}#facts`);
+        return;
+      }
       const breach = await api<BreachView>("/api/v1/breaches", {
         method: "POST",
         body: incidentOf(draft, { forPreview: false }),
@@ -220,6 +305,19 @@ export function NewBreach() {
 
   const submit = (event: SyntheticEvent) => {
     event.preventDefault();
+    // The first step's two facts are needed by everything after: asked for before moving on.
+    const missing = [
+      ...(draft.title.trim() === ""
+        ? [{ field: "title", message: "is needed: a short name for the breach" }]
+        : []),
+      ...(draft.awareAt === ""
+        ? [{ field: "awareAt", message: "is needed: the 72-hour clocks start here" }]
+        : []),
+    ];
+    if (step === 0 && missing.length > 0) {
+      setFileError(new ApiError(400, "Check the form", "", missing));
+      return;
+    }
     if (step < steps.length - 1) go(step + 1);
     else void file();
   };
@@ -537,8 +635,9 @@ export function NewBreach() {
             <dd>{draft.categories.map((category) => categoryLabels[category]).join(", ") || "—"}</dd>
           </dl>
           <p className="hint">
-            Filing stores the breach, its assessment and the rule-pack versions. It is kept for ever and can
-            be corrected later; every change is recorded.
+            {editing === undefined
+              ? "Filing stores the breach, its assessment and the rule-pack versions. It is kept for ever and can be corrected later; every change is recorded."
+              : "Saving re-assesses the breach with the changed facts. The earlier facts and assessment are kept, and the change is recorded."}
           </p>
         </>
       );
@@ -547,17 +646,19 @@ export function NewBreach() {
   return (
     <section className="wizard">
       <div className="page-head">
-        <h1>File a new breach</h1>
-        <button
-          type="button"
-          className="link"
-          onClick={() => {
-            sessionStorage.removeItem(draftKey);
-            location.reload();
-          }}
-        >
-          Start again with an empty form
-        </button>
+        <h1>{editing === undefined ? "File a new breach" : `Change the facts: ${editing.title}`}</h1>
+        {editing === undefined && (
+          <button
+            type="button"
+            className="link"
+            onClick={() => {
+              sessionStorage.removeItem(draftKey);
+              location.reload();
+            }}
+          >
+            Start again with an empty form
+          </button>
+        )}
       </div>
       <ol className="steps" aria-label="Steps">
         {steps.map((name, index) => (
@@ -583,7 +684,18 @@ export function NewBreach() {
           <h2 ref={heading} tabIndex={-1}>
             {step + 1}. {steps[step]}
           </h2>
-          {fileError !== null && <ErrorNote error={fileError} title="The breach was not filed" />}
+          {fileError !== null && (
+            <ErrorNote
+              error={fileError}
+              title={
+                fileError instanceof ApiError && fileError.title === "Check the form"
+                  ? "Before the next step"
+                  : editing === undefined
+                    ? "The breach was not filed"
+                    : "The changes were not saved"
+              }
+            />
+          )}
           {body}
           <div className="actions">
             {step > 0 && (
@@ -597,7 +709,13 @@ export function NewBreach() {
               </button>
             ) : (
               <button type="submit" className="primary" disabled={filing}>
-                {filing ? "Filing…" : "File the breach"}
+                {editing !== undefined
+                  ? filing
+                    ? "Saving…"
+                    : "Save the changes"
+                  : filing
+                    ? "Filing…"
+                    : "File the breach"}
               </button>
             )}
           </div>

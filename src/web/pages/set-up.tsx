@@ -5,6 +5,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useState, type SyntheticEvent } from "react";
 import { api, ApiError, setCsrfToken } from "../api.js";
+import type { Session } from "../api-types.js";
 import { Field, formText } from "../components/field.js";
 import { ErrorNote } from "../components/status.js";
 import { navigate, useTitle } from "../router.js";
@@ -24,6 +25,7 @@ export function SetUp() {
   const [error, setError] = useState<ApiError | Error | null>(null);
   const [apiToken, setApiToken] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [copied, setCopied] = useState(false);
 
   const submit = async (event: SyntheticEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -60,6 +62,12 @@ export function SetUp() {
     }
   };
 
+  // The session is read before the desk opens, so the sign-in page never flashes on the way in.
+  const enter = async (path: string) => {
+    client.setQueryData(["session"], await api<Session>("/api/v1/session"));
+    navigate(path);
+  };
+
   if (apiToken !== null)
     return (
       <main id="main" className="narrow">
@@ -71,24 +79,21 @@ export function SetUp() {
           <pre className="token" tabIndex={0}>
             {apiToken}
           </pre>
+          <button
+            type="button"
+            onClick={() => {
+              void navigator.clipboard.writeText(apiToken).then(() => {
+                setCopied(true);
+              });
+            }}
+          >
+            {copied ? "Copied" : "Copy the token"}
+          </button>
         </div>
-        <button
-          type="button"
-          className="primary"
-          onClick={() => {
-            void client.invalidateQueries({ queryKey: ["session"] });
-            navigate("/breaches/new");
-          }}
-        >
+        <button type="button" className="primary" onClick={() => void enter("/breaches/new")}>
           File your first breach
         </button>{" "}
-        <button
-          type="button"
-          onClick={() => {
-            void client.invalidateQueries({ queryKey: ["session"] });
-            navigate("/breaches");
-          }}
-        >
+        <button type="button" onClick={() => void enter("/breaches")}>
           Go to the desk
         </button>
       </main>
