@@ -215,7 +215,10 @@ describe("the web desk in Chromium", () => {
     await page.getByRole("button", { name: "Save the changes" }).click();
     await page.getByRole("heading", { name: "Facts (version 2)" }).waitFor();
     await page.getByText("Guernsey: 3,900").waitFor();
-    await page.getByText("Facts changed").first().waitFor();
+    await page
+      .locator(".tab-panel:not([hidden]) .timeline li", { hasText: "Facts changed" })
+      .getByText(/: people by jurisdiction · no duty changed/)
+      .waitFor();
     await shoot(page, "04b-breach-facts");
   });
 

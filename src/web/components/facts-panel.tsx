@@ -6,6 +6,29 @@ import { formatInstant } from "../time-left.js";
 import { ErrorNote, Loading } from "./status.js";
 import { describeAction, useTimeline } from "./timeline-panel.js";
 
+const factNames: Record<string, string> = {
+  title: "name",
+  description: "description",
+  awareAt: "awareness time",
+  occurredAt: "when it happened",
+  discoveredAt: "discovery time",
+  controller: "organisation",
+  cause: "cause",
+  nature: "what happened to the data",
+  dataCategories: "kinds of data",
+  subjects: "people by jurisdiction",
+  records: "records",
+  protection: "protection",
+  mitigation: "mitigation",
+  likelihood: "likelihood",
+  impact: "impact",
+  response: "what the notices say",
+};
+
+function factName(field: string): string {
+  return factNames[field] ?? field;
+}
+
 export function FactsPanel({ breach }: { breach: BreachView }) {
   const incident = breach.incident;
   const timeline = useTimeline(breach.id);
@@ -81,14 +104,18 @@ export function FactsPanel({ breach }: { breach: BreachView }) {
       {timeline.isError && <ErrorNote error={timeline.error} />}
       <ol className="timeline">
         {history.map((event) => {
-          const changes = Array.isArray(event.data.changes) ? (event.data.changes as unknown[]).length : null;
+          const fields = Array.isArray(event.data.fields) ? (event.data.fields as unknown[]).map(String) : [];
+          const changes =
+            typeof event.data.obligationChanges === "number" ? event.data.obligationChanges : null;
           return (
             <li key={event.seq}>
               <time dateTime={event.at}>{formatInstant(event.at)}</time>
               <div>
                 <strong>{describeAction(event.action)}</strong>
                 {typeof event.data.version === "number" && ` (version ${String(event.data.version)})`}
-                {changes !== null && ` · ${String(changes)} ${changes === 1 ? "duty" : "duties"} changed`}
+                {fields.length > 0 && `: ${fields.map(factName).join(", ")}`}
+                {changes !== null &&
+                  ` · ${changes === 0 ? "no duty changed" : `${String(changes)} ${changes === 1 ? "duty" : "duties"} changed`}`}
               </div>
             </li>
           );

@@ -164,6 +164,19 @@ function patchOf(before: Incident, draft: Draft): Record<string, unknown> {
   patch.subjects = subjects;
   for (const key of ["description", "occurredAt", "records"] as const)
     if (!(key in after) && before[key] !== undefined) patch[key] = null;
+  // Only what changed is sent, so the breach's history names the facts that did.
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const beforeFields = before as unknown as Record<string, unknown>;
+  for (const key of Object.keys(patch)) {
+    if (key === "subjects") {
+      if (same(after.subjects, before.subjects)) Reflect.deleteProperty(patch, key);
+    } else if (key === "awareAt" || key === "occurredAt") {
+      const was = beforeFields[key];
+      const now = patch[key];
+      if (typeof was === "string" && typeof now === "string" && Date.parse(was) === Date.parse(now))
+        Reflect.deleteProperty(patch, key);
+    } else if (same(patch[key], beforeFields[key])) Reflect.deleteProperty(patch, key);
+  }
   return patch;
 }
 
@@ -270,10 +283,10 @@ function BreachWizard({ editing }: { editing?: BreachView }) {
     setFileError(null);
     try {
       if (editing !== undefined) {
-        await api(`/api/v1/breaches/${editing.id}`, {
-          method: "PATCH",
-          body: patchOf(editing.incident, draft),
-        });
+        const patch = patchOf(editing.incident, draft);
+        // Nothing changed: nothing to record (a new version would say the facts changed when they did not).
+        if (Object.keys(patch).length > 0)
+          await api(`/api/v1/breaches/${editing.id}`, { method: "PATCH", body: patch });
         await Promise.all(
           [
             ["breach", editing.id],
