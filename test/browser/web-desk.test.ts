@@ -260,6 +260,12 @@ describe("the web desk in Chromium", () => {
     // The draft names what it still lacks; saying who the contact point is and what was done fills some of it.
     const missingBefore = await jersey.locator(".notice-missing li").count();
     expect(missingBefore).toBeGreaterThan(0);
+    // Each missing item takes the person to the field that answers it.
+    await jersey
+      .getByRole("button", { name: /^Write it/ })
+      .first()
+      .click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id ?? "")).toMatch(/^response-/);
     await page.getByLabel("Contact point's name").fill("Alex Morgan");
     await page.getByLabel("E-mail", { exact: true }).fill("dpo@prospect.example");
     await page

@@ -9,7 +9,7 @@ import type { BreachView, NoticeSummary } from "../api-types.js";
 import { countryLabel } from "../labels.js";
 import { formatInstant } from "../time-left.js";
 import { DecisionBadge } from "./countdown.js";
-import { ResponseForm } from "./response-form.js";
+import { hasFieldFor, ResponseForm, writeMissingItem } from "./response-form.js";
 import { ErrorNote, Loading } from "./status.js";
 
 interface Delivery {
@@ -108,6 +108,14 @@ export function DocumentsPanel({ breach }: { breach: BreachView }) {
                   {notice.draft.missing.map((item) => (
                     <li key={item.id}>
                       <strong>{item.heading}</strong>: {item.requirement}
+                      {canWrite && hasFieldFor(item.id) && (
+                        <>
+                          {" "}
+                          <button type="button" className="link" onClick={() => writeMissingItem(item.id)}>
+                            Write it<span className="visually-hidden">: {item.heading}</span>
+                          </button>
+                        </>
+                      )}
                     </li>
                   ))}
                 </ul>

@@ -55,6 +55,37 @@ const contactFields = [
   ["address", "Address", "street-address"],
 ] as const;
 
+/** Where a notice item that is still missing is written (the notice's item id → the form's field). */
+const fieldForItem: Record<string, string> = {
+  contact_point: "response-contact-name",
+  subjects_concerned: "response-peopleConcerned",
+  likely_consequences: "response-consequences",
+  measures: "response-measuresTaken",
+  mitigation_and_people_informed: "response-measuresTaken",
+  delay_reason: "response-delayReason",
+  others_informed: "response-othersInformed",
+  discovery: "response-discovery",
+  containment: "response-containment",
+  investigation: "response-investigation",
+  prevention: "response-prevention",
+  other_information: "response-otherInformation",
+  phasing: "response-stillToCome",
+};
+
+/** Opens the form at the field that answers a missing notice item; false when no field does. */
+export function writeMissingItem(itemId: string): boolean {
+  const field = fieldForItem[itemId];
+  const element = field === undefined ? null : document.getElementById(field);
+  if (element === null) return false;
+  element.closest("details")?.setAttribute("open", "");
+  element.focus();
+  return true;
+}
+
+export function hasFieldFor(itemId: string): boolean {
+  return itemId in fieldForItem;
+}
+
 export function ResponseForm({ breach }: { breach: BreachView }) {
   const client = useQueryClient();
   const response = breach.incident.response ?? {};
@@ -119,7 +150,12 @@ export function ResponseForm({ breach }: { breach: BreachView }) {
           <legend>Contact point for the regulator and the people (usually the DPO)</legend>
           <div className="row">
             {contactFields.map(([key, label, autoComplete]) => (
-              <Field key={key} label={label} error={fieldError(`contact.${key}`)}>
+              <Field
+                key={key}
+                id={`response-contact-${key}`}
+                label={label}
+                error={fieldError(`contact.${key}`)}
+              >
                 <input
                   name={`contact.${key}`}
                   autoComplete={autoComplete}
@@ -130,7 +166,13 @@ export function ResponseForm({ breach }: { breach: BreachView }) {
           </div>
         </fieldset>
         {statements.map(([key, label, hint]) => (
-          <Field key={key} label={label} {...(hint === "" ? {} : { hint })} error={fieldError(key)}>
+          <Field
+            key={key}
+            id={`response-${key}`}
+            label={label}
+            {...(hint === "" ? {} : { hint })}
+            error={fieldError(key)}
+          >
             <textarea name={key} rows={2} defaultValue={response[key] ?? ""} />
           </Field>
         ))}
