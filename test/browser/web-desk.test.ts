@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { killAllServers, root, sleep, startServer, type Server } from "../support/dpdesk-process.js";
+import { startSmtpSink, type SmtpSink } from "../support/smtp-sink.js";
 
 const screenshots = join(root, "artifacts", "screenshots");
 const chromiumFlags = [
@@ -26,6 +27,7 @@ const owner = { email: "dpo@prospect.example", password: "correct horse battery 
 
 let dir: string;
 let server: Server;
+let smtp: SmtpSink;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
@@ -44,8 +46,11 @@ function hoursAgo(hours: number): string {
 beforeAll(async () => {
   mkdirSync(screenshots, { recursive: true });
   dir = mkdtempSync(join(tmpdir(), "dpdesk-web-"));
+  smtp = await startSmtpSink();
   server = await startServer({
     ...process.env,
+    SMTP_URL: smtp.url,
+    DPDESK_MAIL_FROM: "Prospect data protection <dpo@prospect.example>",
     DPDESK_DATA_DIR: join(dir, "data"),
     DPDESK_KEY_FILE: join(dir, "data.key"),
     LOG_LEVEL: "warn",
@@ -78,6 +83,7 @@ afterAll(async () => {
   await browser.close().catch(() => undefined);
   server.child.kill("SIGTERM");
   killAllServers();
+  await smtp.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -196,6 +202,8 @@ describe("the web desk in Chromium", () => {
       "true",
     );
     await page.locator(".tab-panel:not([hidden])").getByText("Decision recorded").first().waitFor();
+    await page.getByRole("button", { name: "Check the audit chain" }).click();
+    await page.getByText(/^Intact: \d+ events/).waitFor();
     await shoot(page, "04-breach-timeline");
   });
 
@@ -274,6 +282,9 @@ describe("the web desk in Chromium", () => {
     await page
       .getByLabel("The likely consequences", { exact: true })
       .fill("Discrimination, fraud and distress.");
+    await page
+      .getByLabel("Advice to the people affected")
+      .fill("Watch for messages asking for bank details.");
     await page.getByRole("button", { name: "Save", exact: true }).click();
     await page.getByText("Saved. The drafts below now use it.").waitFor();
     await expect
@@ -290,6 +301,21 @@ describe("the web desk in Chromium", () => {
     expect(bytes.subarray(0, 5).toString()).toBe("%PDF-");
     expect(bytes.length).toBeGreaterThan(2_000);
     await shoot(page, "06-breach-documents");
+  });
+
+  it("previews a letter and sends the letters by e-mail through a real SMTP server, showing them go", async () => {
+    const preview = page.getByRole("link", { name: /^Preview a letter/ });
+    const pdf = await page.request.get(new URL((await preview.getAttribute("href"))!, server.base).href);
+    expect((await pdf.body()).subarray(0, 5).toString()).toBe("%PDF-");
+    await page.getByRole("button", { name: "Send by e-mail" }).click();
+    const queued = page.getByText(/letters? queued for e-mail/);
+    await queued.waitFor();
+    const count = Number(/^(\d+)/.exec((await queued.textContent()) ?? "")?.[1]);
+    expect(count).toBeGreaterThan(0);
+    await page.getByText(`By e-mail: ${String(count)} sent of ${String(count)}`).waitFor({ timeout: 30_000 });
+    expect(smtp.received).toHaveLength(count);
+    expect(smtp.received.every((mail) => mail.text.includes("Alex Morgan"))).toBe(true);
+    await shoot(page, "06b-breach-letters-sent");
   });
 
   it("lists the breach with a countdown per regulator, and shows the deadlines on a calendar", async () => {

@@ -10,16 +10,8 @@ import { countryLabel } from "../labels.js";
 import { formatInstant } from "../time-left.js";
 import { DecisionBadge } from "./countdown.js";
 import { hasFieldFor, ResponseForm, writeMissingItem } from "./response-form.js";
+import { LettersSection } from "./letters-section.js";
 import { ErrorNote, Loading } from "./status.js";
-
-interface Delivery {
-  total: number;
-  sent: number;
-  pending: number;
-  failed: number;
-  uncertain: number;
-  done: boolean;
-}
 
 export function DocumentsPanel({ breach }: { breach: BreachView }) {
   const client = useQueryClient();
@@ -27,10 +19,6 @@ export function DocumentsPanel({ breach }: { breach: BreachView }) {
   const notices = useQuery({
     queryKey: ["notices", breach.id],
     queryFn: () => api<{ notices: NoticeSummary[] }>(`${base}/notices`),
-  });
-  const delivery = useQuery({
-    queryKey: ["delivery", breach.id],
-    queryFn: () => api<Delivery>(`${base}/letters/delivery`),
   });
   const [keeping, setKeeping] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -178,33 +166,7 @@ export function DocumentsPanel({ breach }: { breach: BreachView }) {
         ))}
       </div>
 
-      <h2>Letters to the people affected</h2>
-      {delivery.isSuccess && delivery.data.total > 0 && (
-        <p className="meta">
-          By e-mail: {delivery.data.sent.toLocaleString("en-GB")} sent of{" "}
-          {delivery.data.total.toLocaleString("en-GB")}
-          {delivery.data.failed + delivery.data.uncertain > 0 &&
-            ` · ${String(delivery.data.failed + delivery.data.uncertain)} need attention`}
-        </p>
-      )}
-      <p className="meta">
-        One letter per person on the recipient list, in their jurisdiction's terms, naming their regulator.
-        Sending by e-mail is done with <code>dpdesk letters --email</code> or{" "}
-        <code>POST {base}/letters/send</code>.
-      </p>
-      <p className="actions">
-        {canWrite && (
-          <a className="button" href={`${base}/letters.pdf`} download>
-            Every letter, one PDF for printing
-          </a>
-        )}
-        <a className="button" href={`${base}/statement?format=pdf`} download>
-          Public statement (PDF)
-        </a>
-        <a className="button" href={`${base}/statement?format=html`} target="_blank" rel="noopener">
-          Public statement (HTML)
-        </a>
-      </p>
+      <LettersSection breach={breach} />
     </>
   );
 }

@@ -1,5 +1,6 @@
 /** The breach's audit events, oldest first: who did what, when, each sealed into the organisation's hash chain. */
 import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import { api } from "../api.js";
 import type { BreachView, TimelineEvent, UserView } from "../api-types.js";
 import { formatInstant } from "../time-left.js";
@@ -58,6 +59,7 @@ export function TimelinePanel({ breach }: { breach: BreachView }) {
         Every change to this breach, in order. Each event is sealed into the organisation's audit chain ({" "}
         <code>dpdesk audit verify</code> re-walks it).
       </p>
+      <ChainCheckButton />
       <ol className="timeline">
         {timeline.data.map((event) => (
           <li key={event.seq}>
@@ -73,5 +75,46 @@ export function TimelinePanel({ breach }: { breach: BreachView }) {
         ))}
       </ol>
     </>
+  );
+}
+
+interface ChainCheck {
+  ok: boolean;
+  events: number;
+  entitiesChecked: number;
+  head: { seq: number; hash: string } | null;
+  firstBroken: { seq: number | null; problem: string } | null;
+}
+
+/** Re-walks the organisation's audit chain on the server (GET /api/v1/audit/verify) and says what it found. */
+export function ChainCheckButton() {
+  const [result, setResult] = useState<ChainCheck | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const check = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      setResult(await api<ChainCheck>("/api/v1/audit/verify"));
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="chain-check">
+      <button type="button" onClick={() => void check()} disabled={busy}>
+        {busy ? "Checking…" : "Check the audit chain"}
+      </button>
+      <p role="status" className={result === null ? undefined : result.ok ? "ok" : "field-error"}>
+        {result === null
+          ? ""
+          : result.ok
+            ? `Intact: ${result.events.toLocaleString("en-GB")} events, each sealed to the one before; ${result.entitiesChecked.toLocaleString("en-GB")} records match their last event. Head ${String(result.head?.seq ?? 0)}, ${result.head?.hash.slice(0, 16) ?? ""}…`
+            : `Broken${result.firstBroken?.seq == null ? "" : ` at event ${String(result.firstBroken.seq)}`}: ${result.firstBroken?.problem ?? "unknown"}. Keep a copy of the database and tell whoever runs dpdesk.`}
+      </p>
+      {error !== null && <ErrorNote error={error} />}
+    </div>
   );
 }
