@@ -428,6 +428,19 @@ describe("the web desk in Chromium", () => {
     await london.close();
   });
 
+  it("closes the breach, which takes its deadlines off the list, and reopens it", async () => {
+    await page.goto(breachUrl);
+    await page.getByRole("button", { name: "Close the breach" }).click();
+    await page.getByRole("button", { name: "Reopen the breach" }).waitFor();
+    await page.getByRole("link", { name: "Breaches", exact: true }).click();
+    await page.getByRole("heading", { name: "No open breaches" }).waitFor();
+    await page.getByLabel("Closed").check();
+    await page.locator(".breach-card", { hasText: "Member records taken in a cyber attack" }).waitFor();
+    await page.goto(breachUrl);
+    await page.getByRole("button", { name: "Reopen the breach" }).click();
+    await page.getByRole("button", { name: "Close the breach" }).waitFor();
+  });
+
   it("logged no errors in the browser console", () => {
     expect(consoleErrors).toEqual([]);
   });

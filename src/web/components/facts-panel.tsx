@@ -114,6 +114,8 @@ export function FactsPanel({ breach }: { breach: BreachView }) {
                 <strong>{describeAction(event.action)}</strong>
                 {typeof event.data.version === "number" && ` (version ${String(event.data.version)})`}
                 {fields.length > 0 && `: ${fields.map(factName).join(", ")}`}
+                {event.data.status === "closed" && " · the breach was closed"}
+                {event.data.status === "open" && " · the breach was reopened"}
                 {changes !== null &&
                   ` · ${changes === 0 ? "no duty changed" : `${String(changes)} ${changes === 1 ? "duty" : "duties"} changed`}`}
               </div>

@@ -2,7 +2,7 @@
  * One breach: its duties and the decisions taken, its facts and their history, the people in its exposed files,
  * its notices and letters, its evidence and its timeline, each on a tab (the tab is kept in the address).
  */
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState, type KeyboardEvent } from "react";
 import { api } from "../api.js";
 import type { BreachView } from "../api-types.js";
@@ -82,6 +82,7 @@ export function BreachPage({ id }: { id: string }) {
                 : "Every duty done or decided"}
             {overdue > 0 && open > 0 && `, ${String(open)} more to do`}
           </p>
+          {view.viewer !== "viewer" && <StatusButton breach={view} openDuties={overdue + open} />}
         </div>
       </header>
       <div role="tablist" aria-label="Parts of the breach" className="tabs" onKeyDown={onKey}>
@@ -128,5 +129,45 @@ export function BreachPage({ id }: { id: string }) {
           </div>
         ))}
     </article>
+  );
+}
+
+/** Closing a breach takes it off the deadlines; it stays kept, and can be reopened when something new comes up. */
+function StatusButton({ breach, openDuties }: { breach: BreachView; openDuties: number }) {
+  const client = useQueryClient();
+  const [error, setError] = useState<unknown>(null);
+  const closing = breach.status === "open";
+  const change = async () => {
+    if (
+      closing &&
+      !window.confirm(
+        openDuties > 0
+          ? `${String(openDuties)} ${openDuties === 1 ? "duty is" : "duties are"} neither done nor decided. Close the breach anyway? Its deadlines leave the calendar.`
+          : "Close the breach? It is kept, with everything recorded, and can be reopened.",
+      )
+    )
+      return;
+    setError(null);
+    try {
+      await api(`/api/v1/breaches/${breach.id}`, {
+        method: "PATCH",
+        body: { status: closing ? "closed" : "open" },
+      });
+      await Promise.all(
+        [["breach", breach.id], ["breaches"], ["deadlines"], ["timeline", breach.id]].map((queryKey) =>
+          client.invalidateQueries({ queryKey }),
+        ),
+      );
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+  return (
+    <div>
+      <button type="button" onClick={() => void change()}>
+        {closing ? "Close the breach" : "Reopen the breach"}
+      </button>
+      {error !== null && <ErrorNote error={error} />}
+    </div>
   );
 }
