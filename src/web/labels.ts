@@ -4,6 +4,7 @@
  */
 import type { DataCategory } from "../law/vocabulary.js";
 import type { Cause, Nature } from "../law/incident.js";
+import type { DecisionInput } from "../breaches/breach-inputs.js";
 import type { DutyKind, DutyStatus, Role } from "./api-types.js";
 
 export const categoryLabels: Record<DataCategory, string> = {
@@ -100,12 +101,12 @@ export function decisionLabel(decision: string): string {
   return decisionWords[decision] ?? decision;
 }
 
-export const outcomeLabels = {
+export const outcomeLabels: Record<DecisionInput["outcome"], string> = {
   notify: "We will notify / have notified",
   not_notify: "We will not notify",
   public_communication: "A public statement instead",
   defer: "Decide later (more facts needed)",
-} as const;
+};
 
 export const roleLabels: Record<Role, string> = {
   owner: "Owner: everything, including users",

@@ -11,19 +11,11 @@ import { formatInstant, zoneOf } from "../time-left.js";
 import { ObligationCard } from "./assessment-view.js";
 import { Countdown, DecisionBadge } from "./countdown.js";
 import { Field, formText } from "./field.js";
+import type { NotificationInput } from "../../breaches/breach-inputs.js";
 import { ErrorNote } from "./status.js";
 
-const methods = [
-  "online_form",
-  "email",
-  "phone",
-  "post",
-  "letter",
-  "public_statement",
-  "portal",
-  "other",
-] as const;
-const methodLabels: Record<(typeof methods)[number], string> = {
+// Typed against the API's own input schema: a new method fails the type check here until it has words.
+const methodLabels: Record<NotificationInput["method"], string> = {
   online_form: "Online form",
   email: "E-mail",
   phone: "Phone",
@@ -33,6 +25,27 @@ const methodLabels: Record<(typeof methods)[number], string> = {
   portal: "Portal",
   other: "Other",
 };
+const methods = Object.keys(methodLabels) as NotificationInput["method"][];
+
+function JurisdictionField({
+  jurisdictions,
+  error,
+}: {
+  jurisdictions: readonly string[];
+  error: string | undefined;
+}) {
+  return (
+    <Field label="Jurisdiction" error={error}>
+      <select name="jurisdiction" defaultValue={jurisdictions[0]}>
+        {jurisdictions.map((code) => (
+          <option key={code} value={code}>
+            {countryLabel(code)}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}
 
 function methodLabel(method: string): string {
   return (methodLabels as Record<string, string | undefined>)[method] ?? method;
@@ -247,15 +260,7 @@ function DecisionForm({ breach }: { breach: BreachView }) {
       <h3 id="decision-form-heading">Record a decision</h3>
       {error !== null && <ErrorNote error={error} title="The decision was not recorded" />}
       <div className="row">
-        <Field label="Jurisdiction" error={fieldError("jurisdiction")}>
-          <select name="jurisdiction" defaultValue={jurisdictions[0]}>
-            {jurisdictions.map((code) => (
-              <option key={code} value={code}>
-                {countryLabel(code)}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <JurisdictionField jurisdictions={jurisdictions} error={fieldError("jurisdiction")} />
         <Field label="Duty" error={fieldError("duty")}>
           <select name="duty" defaultValue="regulator">
             {duties.map((duty) => (
@@ -363,15 +368,7 @@ function NotificationForm({ breach }: { breach: BreachView }) {
       <h3 id="notice-form-heading">Record a notice given</h3>
       {error !== null && <ErrorNote error={error} title="The notice was not recorded" />}
       <div className="row">
-        <Field label="Jurisdiction" error={fieldError("jurisdiction")}>
-          <select name="jurisdiction" defaultValue={jurisdictions[0]}>
-            {jurisdictions.map((code) => (
-              <option key={code} value={code}>
-                {countryLabel(code)}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <JurisdictionField jurisdictions={jurisdictions} error={fieldError("jurisdiction")} />
         <Field label="Told" error={fieldError("recipient")}>
           <select name="recipient" defaultValue="regulator">
             <option value="regulator">The regulator</option>
