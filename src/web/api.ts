@@ -1,3 +1,5 @@
+import { humaniseMessage } from "./labels.js";
+
 /**
  * The web desk's only way to the server: the public HTTP API (/api/v1), signed in by the session cookie. Writes
  * carry the CSRF token the API gave at sign-in (or, after a reload, in GET /api/v1/session).
@@ -50,7 +52,7 @@ async function problemOf(response: Response): Promise<ApiError> {
     response.status,
     body.title ?? response.statusText,
     body.detail ?? body.title ?? `The server answered ${String(response.status)}`,
-    body.errors ?? [],
+    (body.errors ?? []).map((problem) => ({ ...problem, message: humaniseMessage(problem.message) })),
   );
 }
 

@@ -8,6 +8,7 @@ import {
   useContext,
   useEffect,
   useRef,
+  useState,
   type ReactNode,
 } from "react";
 import { api, ApiError, onSignedOut, setCsrfToken } from "./api.js";
@@ -82,6 +83,8 @@ class PageErrorBoundary extends Component<{ children: ReactNode; path: string },
 export function App() {
   const path = usePath();
   const client = useQueryClient();
+  // The server said the session had ended while the person was working: the sign-in page says so.
+  const [expired, setExpired] = useState(false);
   const session = useQuery({
     queryKey: ["session"],
     queryFn: async () => {
@@ -98,6 +101,7 @@ export function App() {
       // The session ended on the server (expired, signed out elsewhere): the wizard's draft is kept for the same
       // person signing in again in this tab; an explicit sign-out clears it.
       onSignedOut(() => {
+        setExpired(true);
         void forgetSession(client);
       }),
     [client],
@@ -106,7 +110,8 @@ export function App() {
   if (path === "/setup") return <SetUp />;
   if (session.isPending) return <Loading label="Opening the desk" />;
   if (session.isError) {
-    if (session.error instanceof ApiError && session.error.status === 401) return <SignIn />;
+    if (session.error instanceof ApiError && session.error.status === 401)
+      return <SignIn expired={expired} />;
     return (
       <main className="narrow">
         <ErrorNote error={session.error} />

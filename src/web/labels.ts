@@ -158,7 +158,17 @@ export function fieldLabel(path: string): string {
   const people = /^subjects\.(.+)$/.exec(path);
   if (people?.[1] !== undefined)
     return `People living in ${/^[A-Z]{2}$/.test(people[1]) ? countryLabel(people[1]) : `"${people[1]}"`}`;
-  if (path.startsWith("response.contact.")) return `Contact point: ${path.slice("response.contact.".length)}`;
+  if (path.startsWith("response.contact.")) {
+    const part = path.slice("response.contact.".length);
+    return `The contact point's ${{ name: "name", role: "role", email: "e-mail", phone: "phone", address: "address" }[part] ?? part}`;
+  }
   if (path.startsWith("response.")) return "What the notices say";
   return path;
+}
+
+/** A message from the API with the incident's field names in words: "must not be before when it happened". */
+export function humaniseMessage(message: string): string {
+  return message.replaceAll(/\b(awareAt|occurredAt|discoveredAt)\b/g, (name) =>
+    (fieldWords[name] ?? name).toLowerCase(),
+  );
 }

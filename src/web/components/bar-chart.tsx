@@ -21,7 +21,8 @@ export default function BarChart({ bars, label }: { bars: readonly Bar[]; label:
     const chart = new Chart(canvas.current, {
       type: "bar",
       data: {
-        labels: bars.map((bar) => bar.label),
+        // Long names are shortened on the axis (the table beside the chart has them whole).
+        labels: bars.map((bar) => (bar.label.length > 24 ? `${bar.label.slice(0, 23)}…` : bar.label)),
         datasets: [
           {
             label,

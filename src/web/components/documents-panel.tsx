@@ -66,7 +66,6 @@ export function DocumentsPanel({ breach }: { breach: BreachView }) {
         Each notice holds what its regulator's law and form ask for, in their order, from the breach's facts.
         Preview the draft, then keep a version: the kept copy is what you file, and it never changes.
       </p>
-      {canWrite && <ResponseForm breach={breach} />}
       <p role="status" className="saved">
         {kept}
       </p>
@@ -166,6 +165,7 @@ export function DocumentsPanel({ breach }: { breach: BreachView }) {
         ))}
       </div>
 
+      {canWrite && <ResponseForm breach={breach} />}
       <LettersSection breach={breach} />
     </>
   );

@@ -5,7 +5,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useState, type SyntheticEvent } from "react";
 import { api, ApiError } from "../api.js";
-import type { BreachView, Decision, DutyKind } from "../api-types.js";
+import type { BreachView, Decision, DutyKind, NotificationGiven } from "../api-types.js";
 import { countryLabel, dutyLabels, outcomeLabels, statusLabels } from "../labels.js";
 import { formatInstant, zoneOf } from "../time-left.js";
 import { ObligationCard } from "./assessment-view.js";
@@ -46,6 +46,13 @@ function JurisdictionField({
     </Field>
   );
 }
+
+const recipientWords: Record<NotificationGiven["recipient"], string> = {
+  regulator: "the regulator",
+  subjects: "the people affected",
+  public: "the public",
+  controller: "the controller",
+};
 
 function methodLabel(method: string): string {
   return (methodLabels as Record<string, string | undefined>)[method] ?? method;
@@ -139,8 +146,8 @@ export function DutiesPanel({ breach }: { breach: BreachView }) {
                   <strong>
                     {countryLabel(notice.jurisdiction)}:{" "}
                     {notice.recipient === "regulator"
-                      ? (regulatorOf.get(notice.jurisdiction) ?? "regulator")
-                      : notice.recipient}
+                      ? (regulatorOf.get(notice.jurisdiction) ?? "the regulator")
+                      : recipientWords[notice.recipient]}
                   </strong>{" "}
                   ({notice.phase === "initial" ? "initial" : "follow-up"}, {methodLabel(notice.method)})
                   <span className="meta block">
@@ -234,6 +241,7 @@ function DecisionForm({ breach }: { breach: BreachView }) {
         },
       });
       formElement.reset();
+      setChoice({ jurisdiction: jurisdictions[0] ?? "", duty: "regulator", outcome: "notify" });
       setSaved("Decision recorded.");
       await refresh();
     } catch (failure) {
@@ -384,12 +392,7 @@ function NotificationForm({ breach }: { breach: BreachView }) {
           hint={`In your time (${Intl.DateTimeFormat().resolvedOptions().timeZone})`}
           error={fieldError("givenAt")}
         >
-          <input
-            name="givenAt"
-            type="datetime-local"
-            required
-            max={new Date(Date.now() - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16)}
-          />
+          <input name="givenAt" type="datetime-local" required />
         </Field>
         <Field label="How" error={fieldError("method")}>
           <select name="method" defaultValue="online_form">

@@ -56,8 +56,9 @@ export function FactsPanel({ breach }: { breach: BreachView }) {
         )}
         <dt>Organisation</dt>
         <dd>
-          {incident.controller.name} ({incident.controller.role}), established in{" "}
-          {incident.controller.establishments.map(countryLabel).join(", ")}
+          {incident.controller.name} (
+          {incident.controller.role === "controller" ? "the controller" : "a processor for the controller"}),
+          established in {incident.controller.establishments.map(countryLabel).join(", ")}
         </dd>
         <dt>People ({people.toLocaleString("en-GB")})</dt>
         <dd>
@@ -111,11 +112,17 @@ export function FactsPanel({ breach }: { breach: BreachView }) {
             <li key={event.seq}>
               <time dateTime={event.at}>{formatInstant(event.at)}</time>
               <div>
-                <strong>{describeAction(event.action)}</strong>
+                <strong>
+                  {fields.length === 0 && event.data.status === "closed"
+                    ? "Breach closed"
+                    : fields.length === 0 && event.data.status === "open"
+                      ? "Breach reopened"
+                      : describeAction(event.action)}
+                </strong>
                 {typeof event.data.version === "number" && ` (version ${String(event.data.version)})`}
                 {fields.length > 0 && `: ${fields.map(factName).join(", ")}`}
-                {event.data.status === "closed" && " · the breach was closed"}
-                {event.data.status === "open" && " · the breach was reopened"}
+                {fields.length > 0 && event.data.status === "closed" && " · the breach was closed"}
+                {fields.length > 0 && event.data.status === "open" && " · the breach was reopened"}
                 {changes !== null &&
                   ` · ${changes === 0 ? "no duty changed" : `${String(changes)} ${changes === 1 ? "duty" : "duties"} changed`}`}
               </div>

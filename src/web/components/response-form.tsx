@@ -4,7 +4,7 @@
  * (PATCH /api/v1/breaches/:id), which is re-assessed and recorded like any change of facts.
  */
 import { useQueryClient } from "@tanstack/react-query";
-import { useState, type SyntheticEvent } from "react";
+import { useRef, useState, type SyntheticEvent } from "react";
 import { api, ApiError } from "../api.js";
 import type { BreachView } from "../api-types.js";
 import { Field, formText } from "./field.js";
@@ -86,35 +86,61 @@ export function hasFieldFor(itemId: string): boolean {
   return itemId in fieldForItem;
 }
 
+type Response = NonNullable<BreachView["incident"]["response"]>;
+
+/** The form's fields by name ("consequences", "contact.email"), as stored. */
+function initialValues(response: Response): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [key] of statements) values[key] = response[key] ?? "";
+  for (const [key] of contactFields) values[`contact.${key}`] = response.contact?.[key] ?? "";
+  return values;
+}
+
+/** The form's fields by name, as typed (trimmed). */
+function valuesOf(form: FormData): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [key] of statements) values[key] = formText(form, key);
+  for (const [key] of contactFields) values[`contact.${key}`] = formText(form, `contact.${key}`);
+  return values;
+}
+
 export function ResponseForm({ breach }: { breach: BreachView }) {
   const client = useQueryClient();
   const response = breach.incident.response ?? {};
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
+  // What the form held when it opened, then as last saved: a save sends only what differs from it.
+  const baseline = useRef<Record<string, string>>(initialValues(response));
   // Open at first while nothing is written; once open, saving does not close it.
   const [open, setOpen] = useState(breach.incident.response === undefined);
 
   const submit = async (event: SyntheticEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    // A merge patch: an emptied field is removed (null), a filled one replaces what was there.
+    // A merge patch of only what the person changed since the form opened (or was last saved): an emptied field
+    // is removed (null). Fields they did not touch are not sent, so another person's edit of them stands.
     const patch: Record<string, unknown> = {};
-    for (const [key] of statements) {
-      const value = formText(form, key);
-      patch[key] = value === "" ? null : value;
+    const now = valuesOf(form);
+    for (const [key] of statements)
+      if (now[key] !== baseline.current[key]) patch[key] = now[key] === "" ? null : now[key];
+    if (contactFields.some(([key]) => now[`contact.${key}`] !== baseline.current[`contact.${key}`])) {
+      const contact = Object.fromEntries(
+        contactFields.map(([key]) => [key, now[`contact.${key}`] === "" ? null : now[`contact.${key}`]]),
+      );
+      patch.contact = Object.values(contact).every((value) => value === null) ? null : contact;
     }
-    const contact: Record<string, string | null> = {};
-    for (const [key] of contactFields) {
-      const value = formText(form, `contact.${key}`);
-      contact[key] = value === "" ? null : value;
+    if (Object.keys(patch).length === 0) {
+      setError(null);
+      setSaved("Nothing has changed since the last save.");
+      return;
     }
-    patch.contact = Object.values(contact).every((value) => value === null) ? null : contact;
     setBusy(true);
     setError(null);
     setSaved(null);
     try {
       await api(`/api/v1/breaches/${breach.id}`, { method: "PATCH", body: { response: patch } });
+      baseline.current = now;
       setSaved("Saved. The drafts below now use it.");
       await Promise.all(
         [

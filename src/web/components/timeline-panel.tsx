@@ -56,8 +56,8 @@ export function TimelinePanel({ breach }: { breach: BreachView }) {
     <>
       <h2>Timeline</h2>
       <p className="meta">
-        Every change to this breach, in order. Each event is sealed into the organisation's audit chain ({" "}
-        <code>dpdesk audit verify</code> re-walks it).
+        Every change to this breach, in order. Each event is sealed into the organisation's audit chain, each
+        to the one before: the button re-walks the whole chain.
       </p>
       <ChainCheckButton />
       <ol className="timeline">

@@ -136,6 +136,7 @@ export function BreachPage({ id }: { id: string }) {
 function StatusButton({ breach, openDuties }: { breach: BreachView; openDuties: number }) {
   const client = useQueryClient();
   const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
   const closing = breach.status === "open";
   const change = async () => {
     if (
@@ -148,6 +149,7 @@ function StatusButton({ breach, openDuties }: { breach: BreachView; openDuties: 
     )
       return;
     setError(null);
+    setBusy(true);
     try {
       await api(`/api/v1/breaches/${breach.id}`, {
         method: "PATCH",
@@ -160,11 +162,13 @@ function StatusButton({ breach, openDuties }: { breach: BreachView; openDuties: 
       );
     } catch (failure) {
       setError(failure);
+    } finally {
+      setBusy(false);
     }
   };
   return (
     <div>
-      <button type="button" onClick={() => void change()}>
+      <button type="button" disabled={busy} onClick={() => void change()}>
         {closing ? "Close the breach" : "Reopen the breach"}
       </button>
       {error !== null && <ErrorNote error={error} />}

@@ -25,6 +25,7 @@ import {
   specialCategories,
 } from "../labels.js";
 import { navigate, useTitle } from "../router.js";
+import { formatInstant } from "../time-left.js";
 
 interface Draft {
   title: string;
@@ -61,15 +62,24 @@ function instantOf(local: string): string | undefined {
   return Number.isNaN(at.getTime()) ? local : at.toISOString();
 }
 
+/**
+ * A count as typed ("150,000" reads as 150000). Anything that is not a whole number is sent as typed, so the API
+ * names the field ("must be an integer"): never NaN, which JSON would turn into null (in a merge patch, "remove").
+ */
+function countOf(text: string): number {
+  const digits = text.replaceAll(/[,\s]/g, "");
+  return (/^-?\d+$/.test(digits) ? Number(digits) : text) as number;
+}
+
 function incidentOf(draft: Draft, { forPreview }: { forPreview: boolean }): IncidentInput {
   const subjects: Record<string, number> = {};
   for (const row of draft.subjects) {
     const code = row.code.trim().toUpperCase();
     if (code === "" || row.count.trim() === "") continue;
-    subjects[code] = Number(row.count.replaceAll(/[,\s]/g, ""));
+    subjects[code] = countOf(row.count);
   }
   const occurredAt = instantOf(draft.occurredAt);
-  const records = draft.records.trim() === "" ? undefined : Number(draft.records.replaceAll(/[,\s]/g, ""));
+  const records = draft.records.trim() === "" ? undefined : countOf(draft.records);
   const description = draft.description.trim();
   // The preview assesses what there is so far; a blank title or name does not change what the law asks.
   const title = draft.title.trim() === "" && forPreview ? "New breach" : draft.title;
@@ -99,12 +109,24 @@ function incidentOf(draft: Draft, { forPreview }: { forPreview: boolean }): Inci
   };
 }
 
-/** The draft kept in this tab's session storage, if any (cleared when the breach is filed or the person signs out). */
-function savedDraft(): Partial<Draft> {
+/**
+ * The draft kept in this tab's session storage, if it is this person's and still has the shape this version of
+ * the desk writes (cleared when the breach is filed or the person signs out).
+ */
+function savedDraft(userId: string): Partial<Draft> {
   try {
-    const saved = sessionStorage.getItem(draftKey);
-    return saved === null ? {} : (JSON.parse(saved) as Partial<Draft>);
+    const saved = JSON.parse(sessionStorage.getItem(draftKey) ?? "null") as {
+      userId?: unknown;
+      draft?: Partial<Draft>;
+    } | null;
+    const draft = saved?.draft;
+    if (saved?.userId !== userId || typeof draft !== "object" || !Array.isArray(draft.subjects)) {
+      sessionStorage.removeItem(draftKey);
+      return {};
+    }
+    return draft;
   } catch {
+    sessionStorage.removeItem(draftKey);
     return {};
   }
 }
@@ -128,9 +150,15 @@ function localOf(iso: string | undefined): string {
 
 /** The wizard's draft of a stored incident, for changing its facts. */
 function draftOf(incident: Incident): Draft {
-  const subjects = Object.entries(incident.subjects).map(([code, count]) => ({ code, count: String(count) }));
-  for (const code of homeJurisdictions)
-    if (!subjects.some((row) => row.code === code)) subjects.push({ code, count: "" });
+  // The four home jurisdictions first, in the new-breach order, then the rest as stored.
+  const home = homeJurisdictions.map((code) => ({
+    code,
+    count: code in incident.subjects ? String(incident.subjects[code]) : "",
+  }));
+  const others = Object.entries(incident.subjects)
+    .filter(([code]) => !(homeJurisdictions as readonly string[]).includes(code))
+    .map(([code, count]) => ({ code, count: String(count) }));
+  const subjects = [...home, ...others];
   return {
     title: incident.title,
     description: incident.description ?? "",
@@ -149,34 +177,57 @@ function draftOf(incident: Incident): Draft {
   };
 }
 
+/** The same members, in any order. */
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().join("\u0000") === [...b].sort().join("\u0000");
+}
+
+/** People by jurisdiction as typed, by upper-case code, blank rows left out. */
+function countsOf(rows: Draft["subjects"]): Map<string, string> {
+  return new Map(
+    rows
+      .filter((row) => row.code.trim() !== "" && row.count.trim() !== "")
+      .map((row) => [row.code.trim().toUpperCase(), row.count.trim()]),
+  );
+}
+
 /**
- * The change from a stored incident to the draft, as a JSON merge patch (RFC 7396): what the wizard asks about is
- * replaced, what it no longer holds is removed (null), and what it does not ask about (the response, the
- * assessor's own ratings) is left alone.
+ * What the person changed, as a JSON merge patch (RFC 7396) of the stored incident: each fact is compared with the
+ * draft the wizard opened with (not with the server's current copy, which may have moved on), so only what was
+ * touched is sent, times the person did not touch keep their seconds and their zone, and an emptied field is
+ * removed (null). What the wizard does not ask about (the response, the assessor's ratings) is left alone.
  */
-function patchOf(before: Incident, draft: Draft): Record<string, unknown> {
-  const after = incidentOf(draft, { forPreview: false }) as Record<string, unknown> & {
-    subjects: Record<string, number>;
-  };
-  const patch: Record<string, unknown> = { ...after };
-  const subjects: Record<string, number | null> = { ...after.subjects };
-  for (const code of Object.keys(before.subjects)) if (!(code in after.subjects)) subjects[code] = null;
-  patch.subjects = subjects;
-  for (const key of ["description", "occurredAt", "records"] as const)
-    if (!(key in after) && before[key] !== undefined) patch[key] = null;
-  // Only what changed is sent, so the breach's history names the facts that did.
-  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-  const beforeFields = before as unknown as Record<string, unknown>;
-  for (const key of Object.keys(patch)) {
-    if (key === "subjects") {
-      if (same(after.subjects, before.subjects)) Reflect.deleteProperty(patch, key);
-    } else if (key === "awareAt" || key === "occurredAt") {
-      const was = beforeFields[key];
-      const now = patch[key];
-      if (typeof was === "string" && typeof now === "string" && Date.parse(was) === Date.parse(now))
-        Reflect.deleteProperty(patch, key);
-    } else if (same(patch[key], beforeFields[key])) Reflect.deleteProperty(patch, key);
+function patchOf(initial: Draft, draft: Draft): Record<string, unknown> {
+  const patch: Record<string, unknown> = {};
+  const after = incidentOf(draft, { forPreview: false });
+  if (draft.title !== initial.title) patch.title = draft.title;
+  if (draft.description.trim() !== initial.description.trim())
+    patch.description = draft.description.trim() === "" ? null : draft.description.trim();
+  if (draft.cause !== initial.cause) patch.cause = draft.cause;
+  if (!sameSet(draft.nature, initial.nature)) patch.nature = draft.nature;
+  if (draft.awareAt !== initial.awareAt) patch.awareAt = after.awareAt;
+  if (draft.occurredAt !== initial.occurredAt) patch.occurredAt = after.occurredAt ?? null;
+  if (
+    draft.controllerName !== initial.controllerName ||
+    draft.role !== initial.role ||
+    !sameSet(draft.establishments, initial.establishments)
+  )
+    patch.controller = after.controller;
+  const before = countsOf(initial.subjects);
+  const now = countsOf(draft.subjects);
+  const subjects: Record<string, number | null> = {};
+  for (const code of new Set([...before.keys(), ...now.keys()])) {
+    const typed = now.get(code);
+    if (typed === before.get(code)) continue;
+    subjects[code] = typed === undefined ? null : countOf(typed);
   }
+  if (Object.keys(subjects).length > 0) patch.subjects = subjects;
+  if (draft.records.trim() !== initial.records.trim()) patch.records = after.records ?? null;
+  if (!sameSet(draft.categories, initial.categories)) patch.dataCategories = draft.categories;
+  const protection = ["encrypted", "keyCompromised", "pseudonymised", "publiclyAvailable"] as const;
+  if (protection.some((key) => draft[key] !== initial[key])) patch.protection = after.protection;
+  const mitigation = ["highRiskNoLongerLikely", "disproportionateEffort"] as const;
+  if (mitigation.some((key) => draft[key] !== initial[key])) patch.mitigation = after.mitigation;
   return patch;
 }
 
@@ -201,6 +252,8 @@ function BreachWizard({ editing }: { editing?: BreachView }) {
   const session = useSession();
   const client = useQueryClient();
   const [step, setStep] = useState(0);
+  // The facts as the wizard opened them: what a save compares with (see patchOf).
+  const [initial] = useState<Draft | null>(() => (editing === undefined ? null : draftOf(editing.incident)));
   const [draft, setDraft] = useState<Draft>(() =>
     editing === undefined
       ? {
@@ -222,9 +275,9 @@ function BreachWizard({ editing }: { editing?: BreachView }) {
           publiclyAvailable: false,
           highRiskNoLongerLikely: false,
           disproportionateEffort: false,
-          ...savedDraft(),
+          ...savedDraft(session.userId),
         }
-      : draftOf(editing.incident),
+      : (initial ?? draftOf(editing.incident)),
   );
   const [assessment, setAssessment] = useState<Assessment | null>(null);
   const [previewProblem, setPreviewProblem] = useState<ApiError | null>(null);
@@ -235,8 +288,9 @@ function BreachWizard({ editing }: { editing?: BreachView }) {
 
   // The draft survives a trip to another page or a reload (this tab only), until the breach is filed.
   useEffect(() => {
-    if (editing === undefined) sessionStorage.setItem(draftKey, JSON.stringify(draft));
-  }, [draft, editing]);
+    if (editing === undefined)
+      sessionStorage.setItem(draftKey, JSON.stringify({ userId: session.userId, draft }));
+  }, [draft, editing, session.userId]);
 
   const update = <K extends keyof Draft>(key: K, value: Draft[K]) => {
     setFileError(null);
@@ -283,7 +337,7 @@ function BreachWizard({ editing }: { editing?: BreachView }) {
     setFileError(null);
     try {
       if (editing !== undefined) {
-        const patch = patchOf(editing.incident, draft);
+        const patch = initial === null ? {} : patchOf(initial, draft);
         // Nothing changed: nothing to record (a new version would say the facts changed when they did not).
         if (Object.keys(patch).length > 0)
           await api(`/api/v1/breaches/${editing.id}`, { method: "PATCH", body: patch });
@@ -325,6 +379,17 @@ function BreachWizard({ editing }: { editing?: BreachView }) {
         : []),
       ...(draft.awareAt === ""
         ? [{ field: "awareAt", message: "is needed: the 72-hour clocks start here" }]
+        : []),
+      ...(draft.awareAt !== "" && new Date(draft.awareAt).getTime() > Date.now() + 5 * 60_000
+        ? [{ field: "awareAt", message: "is in the future" }]
+        : []),
+      ...(draft.occurredAt !== "" && new Date(draft.occurredAt).getTime() > Date.now() + 5 * 60_000
+        ? [{ field: "occurredAt", message: "is in the future" }]
+        : []),
+      ...(draft.occurredAt !== "" &&
+      draft.awareAt !== "" &&
+      new Date(draft.occurredAt) > new Date(draft.awareAt)
+        ? [{ field: "occurredAt", message: "is after you became aware of it" }]
         : []),
     ];
     if (step === 0 && missing.length > 0) {
@@ -428,7 +493,8 @@ function BreachWizard({ editing }: { editing?: BreachView }) {
           </Field>
           <fieldset>
             <legend>Where is your organisation established?</legend>
-            {homeJurisdictions.map((code) => (
+            {/* The home four, and any other country the facts already name (so it can be unticked). */}
+            {[...new Set([...homeJurisdictions, ...(initial?.establishments ?? [])])].map((code) => (
               <label key={code} className="choice inline">
                 <input
                   type="checkbox"
@@ -629,7 +695,13 @@ function BreachWizard({ editing }: { editing?: BreachView }) {
             <dt>Breach</dt>
             <dd>{draft.title.trim() === "" ? <em>no name yet (step 1)</em> : draft.title}</dd>
             <dt>Aware</dt>
-            <dd>{draft.awareAt.replace("T", " ")}</dd>
+            <dd>{draft.awareAt === "" ? "—" : formatInstant(new Date(draft.awareAt).toISOString())}</dd>
+            {draft.occurredAt !== "" && (
+              <>
+                <dt>Happened</dt>
+                <dd>{formatInstant(new Date(draft.occurredAt).toISOString())}</dd>
+              </>
+            )}
             <dt>How</dt>
             <dd>{causeLabels[draft.cause]}</dd>
             <dt>Organisation</dt>
@@ -641,7 +713,10 @@ function BreachWizard({ editing }: { editing?: BreachView }) {
             <dd>
               {draft.subjects
                 .filter((row) => row.code !== "" && row.count !== "")
-                .map((row) => `${countryLabel(row.code)} ${row.count}`)
+                .map((row) => {
+                  const count = Number(row.count.replaceAll(/[,\s]/g, ""));
+                  return `${countryLabel(row.code)} ${Number.isFinite(count) ? count.toLocaleString("en-GB") : row.count}`;
+                })
                 .join(", ") || "—"}
             </dd>
             <dt>Data</dt>
@@ -761,11 +836,9 @@ function BreachWizard({ editing }: { editing?: BreachView }) {
               and changes as you type.
             </p>
           )}
-          {started && assessment !== null && (
+          {/* While the facts do not hold together, no deadline is shown: an old one could be wrong. */}
+          {started && assessment !== null && previewProblem === null && (
             <div>
-              {previewProblem !== null && (
-                <p className="meta">The last complete assessment, until the facts above are fixed:</p>
-              )}
               <RiskSummary risk={assessment.risk} />
               {assessment.obligations.length === 0 && (
                 <p>Say where the organisation is established and where the people live.</p>

@@ -64,7 +64,12 @@ export function SetUp() {
 
   // The session is read before the desk opens, so the sign-in page never flashes on the way in.
   const enter = async (path: string) => {
-    client.setQueryData(["session"], await api<Session>("/api/v1/session"));
+    try {
+      client.setQueryData(["session"], await api<Session>("/api/v1/session"));
+    } catch {
+      // The desk asks again on its own; at worst the sign-in page shows.
+      await client.invalidateQueries({ queryKey: ["session"] });
+    }
     navigate(path);
   };
 

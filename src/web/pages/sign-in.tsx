@@ -7,7 +7,7 @@ import { Field } from "../components/field.js";
 import { ErrorNote } from "../components/status.js";
 import { useTitle } from "../router.js";
 
-export function SignIn() {
+export function SignIn({ expired = false }: { expired?: boolean }) {
   useTitle("Sign in");
   const client = useQueryClient();
   const [error, setError] = useState<unknown>(null);
@@ -39,6 +39,14 @@ export function SignIn() {
       </p>
       <h1>Sign in</h1>
       <p className="lede">The breach desk for the UK, the Isle of Man, Jersey and Guernsey.</p>
+      {expired && error === null && (
+        <div className="notice-missing" role="status">
+          <p>
+            <strong>Your session has ended.</strong> Sign in again to go on. What you were typing on the last
+            page was not saved (a new breach's draft is kept).
+          </p>
+        </div>
+      )}
       {error !== null && (
         <ErrorNote
           error={error}

@@ -16,6 +16,8 @@ export function Users({ session }: { session: Session }) {
   const client = useQueryClient();
   const users = useQuery({ queryKey: ["users"], queryFn: () => api<UserView[]>("/api/v1/users") });
   const [error, setError] = useState<unknown>(null);
+  // A refused new user is shown at the form, beside the fields it names.
+  const [addError, setAddError] = useState<unknown>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const isOwner = session.role === "owner";
 
@@ -25,7 +27,7 @@ export function Users({ session }: { session: Session }) {
     const form = new FormData(formElement);
     const name = formText(form, "name");
     const password = formText(form, "password", { trim: false });
-    setError(null);
+    setAddError(null);
     setSaved(null);
     try {
       await api("/api/v1/users", {
@@ -41,7 +43,7 @@ export function Users({ session }: { session: Session }) {
       setSaved("User added.");
       await client.invalidateQueries({ queryKey: ["users"] });
     } catch (failure) {
-      setError(failure);
+      setAddError(failure);
     }
   };
 
@@ -57,7 +59,7 @@ export function Users({ session }: { session: Session }) {
     }
   };
 
-  const fieldError = (field: string) => (error instanceof ApiError ? error.forField(field) : undefined);
+  const fieldError = (field: string) => (addError instanceof ApiError ? addError.forField(field) : undefined);
   return (
     <section>
       <h1>Users of {session.organisation}</h1>
@@ -101,6 +103,7 @@ export function Users({ session }: { session: Session }) {
       {isOwner && (
         <form className="card" onSubmit={(event) => void add(event)} aria-labelledby="add-user-heading">
           <h2 id="add-user-heading">Add a user</h2>
+          {addError !== null && <ErrorNote error={addError} title="The user was not added" />}
           <div className="row">
             <Field label="E-mail" error={fieldError("email")}>
               <input name="email" type="email" required />
