@@ -155,6 +155,37 @@ describe("changing facts", () => {
     expect(stored.map((row) => row.version)).toEqual([1, 2]);
   });
 
+  it("refuses a change made against an older version (If-Match), so one person cannot undo another's", async () => {
+    const filed = await api.post("/api/v1/breaches", unionIncident({ title: "Two editors" }));
+    const id = filed.json.id as string;
+    const read = await api.get(`/api/v1/breaches/${id}`);
+    expect(read.headers.etag).toBe('"1"');
+    const first = await api.raw(
+      "PATCH",
+      `/api/v1/breaches/${id}`,
+      { subjects: { JE: 2000 } },
+      { "if-match": '"1"' },
+    );
+    expect(first.status).toBe(200);
+    expect(first.json.breach.version).toBe(2);
+    const second = await api.raw(
+      "PATCH",
+      `/api/v1/breaches/${id}`,
+      { subjects: { GG: 10 } },
+      { "if-match": '"1"' },
+    );
+    expect(second.status).toBe(409);
+    expect(second.json.detail).toContain("now version 2");
+    const after = await api.get(`/api/v1/breaches/${id}`);
+    expect(after.json.version).toBe(2);
+    expect(after.json.incident.subjects.GG).not.toBe(10);
+    const malformed = await api.raw("PATCH", `/api/v1/breaches/${id}`, { records: 5 }, { "if-match": "two" });
+    expect(malformed.status).toBe(400);
+    expect(malformed.json.errors).toEqual([
+      { field: "If-Match", message: expect.stringContaining("version") },
+    ]);
+  });
+
   it("removes a fact with null (JSON merge patch) and closes a breach by status", async () => {
     const filed = await api.post("/api/v1/breaches", unionIncident({ title: "Merge patch" }));
     const id = filed.json.id as string;

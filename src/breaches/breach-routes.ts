@@ -12,6 +12,17 @@ import type { BreachService } from "./breach-service.js";
 
 const idParams = z.object({ id: z.string() });
 
+/** If-Match: "3" (the breach's version, as its ETag gives it); absent means "whatever it is now". */
+function expectedVersion(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === "*") return undefined;
+  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
+  if (match?.[1] === undefined)
+    throw new InvalidInput([
+      { field: "If-Match", message: 'must be the breach\'s version in quotes, e.g. "3"' },
+    ]);
+  return Number(match[1]);
+}
+
 export function registerBreachRoutes(server: FastifyInstance, breaches: BreachService, clock: Clock): void {
   const app = server.withTypeProvider<ZodTypeProvider>();
 
@@ -67,7 +78,11 @@ export function registerBreachRoutes(server: FastifyInstance, breaches: BreachSe
         params: idParams,
       },
     },
-    (request) => breaches.getBreach(principalOf(request), request.params.id),
+    async (request, reply) => {
+      const breach = await breaches.getBreach(principalOf(request), request.params.id);
+      // The version as an ETag, for If-Match on PATCH.
+      return reply.header("etag", `"${String(breach.version)}"`).send(breach);
+    },
   );
 
   app.patch(
@@ -76,7 +91,7 @@ export function registerBreachRoutes(server: FastifyInstance, breaches: BreachSe
       schema: {
         tags: ["breaches"],
         summary:
-          "Change facts (JSON merge patch of the incident, plus status); re-assesses and shows what changed",
+          'Change facts (JSON merge patch of the incident, plus status); re-assesses and shows what changed. With If-Match: "<version>" (the ETag of GET), refused with 409 if the breach has changed since',
         params: idParams,
         body: z.record(z.string(), z.unknown()).meta({
           description:
@@ -84,7 +99,13 @@ export function registerBreachRoutes(server: FastifyInstance, breaches: BreachSe
         }),
       },
     },
-    (request) => breaches.updateBreach(principalOf(request), request.params.id, request.body),
+    (request) =>
+      breaches.updateBreach(
+        principalOf(request),
+        request.params.id,
+        request.body,
+        expectedVersion(request.headers["if-match"]),
+      ),
   );
 
   app.delete(

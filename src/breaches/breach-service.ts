@@ -36,7 +36,7 @@ import {
   type Guidance,
   type StoredAssessment,
 } from "./assessment-guidance.js";
-import { InvalidInput, NotAllowed, NotFound } from "../platform/errors.js";
+import { Conflict, InvalidInput, NotAllowed, NotFound } from "../platform/errors.js";
 import { isUuid, newId, sha256Hex } from "../platform/ids.js";
 import { validateInput } from "../platform/validate-input.js";
 import {
@@ -297,6 +297,7 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
     principal: Principal,
     breachId: string,
     patch: unknown,
+    expectedVersion?: number,
   ) {
     requirePermission(principal, "write");
     if (patch === null || typeof patch !== "object" || Array.isArray(patch))
@@ -307,6 +308,12 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
     if (status !== undefined && status !== "open" && status !== "closed")
       throw new InvalidInput([{ field: "status", message: "must be one of: open, closed" }]);
     const breach = await loadBreach(trx, principal.orgId, breachId, true);
+    // If-Match: a change made against facts that have since moved on (another person's edit, an import) is
+    // refused rather than silently undoing them. The row is locked, so the check cannot race.
+    if (expectedVersion !== undefined && breach.version !== expectedVersion)
+      throw new Conflict(
+        `the breach has changed since version ${String(expectedVersion)} (it is now version ${String(breach.version)}): reload it, then make the change again`,
+      );
     const previous = await latestAssessment(trx, principal.orgId, breachId);
     const incident = validIncident(mergePatch(breach.incident, incidentPatch));
     const now = clock.now();
@@ -615,8 +622,11 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
     },
 
     /** Changes facts (a JSON merge patch over the incident, plus `status`), re-assesses, and shows what changed. */
-    async updateBreach(principal: Principal, breachId: string, patch: unknown) {
-      return db.transaction().execute((trx) => updateBreachWithin(trx, principal, breachId, patch));
+    /** `expectedVersion` (from If-Match) refuses the change with a Conflict if the breach has moved on. */
+    async updateBreach(principal: Principal, breachId: string, patch: unknown, expectedVersion?: number) {
+      return db
+        .transaction()
+        .execute((trx) => updateBreachWithin(trx, principal, breachId, patch, expectedVersion));
     },
 
     /**

@@ -60,14 +60,17 @@ export interface RequestOptions {
   method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   body?: unknown;
   signal?: AbortSignal;
+  /** The version a change was made against (If-Match): the API refuses it with 409 if the record moved on. */
+  ifMatch?: number;
 }
 
 /** A JSON request to the API; throws ApiError on a refusal. */
 export async function api<T>(
   path: string,
-  { method = "GET", body, signal }: RequestOptions = {},
+  { method = "GET", body, signal, ifMatch }: RequestOptions = {},
 ): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
+  if (ifMatch !== undefined) headers["if-match"] = `"${String(ifMatch)}"`;
   if (body !== undefined) headers["content-type"] = "application/json";
   if (method !== "GET" && csrfToken !== null) headers["x-csrf-token"] = csrfToken;
   const response = await fetch(path, {

@@ -112,6 +112,8 @@ export function ResponseForm({ breach }: { breach: BreachView }) {
   const [saved, setSaved] = useState<string | null>(null);
   // What the form held when it opened, then as last saved: a save sends only what differs from it.
   const baseline = useRef<Record<string, string>>(initialValues(response));
+  // …and the breach's version it was read from: a save is refused if someone changed the breach since.
+  const version = useRef(breach.version);
   // Open at first while nothing is written; once open, saving does not close it.
   const [open, setOpen] = useState(breach.incident.response === undefined);
 
@@ -139,8 +141,13 @@ export function ResponseForm({ breach }: { breach: BreachView }) {
     setError(null);
     setSaved(null);
     try {
-      await api(`/api/v1/breaches/${breach.id}`, { method: "PATCH", body: { response: patch } });
+      const changed = await api<{ breach: { version: number } }>(`/api/v1/breaches/${breach.id}`, {
+        method: "PATCH",
+        body: { response: patch },
+        ifMatch: version.current,
+      });
       baseline.current = now;
+      version.current = changed.breach.version;
       setSaved("Saved. The drafts below now use it.");
       await Promise.all(
         [

@@ -254,6 +254,7 @@ function BreachWizard({ editing }: { editing?: BreachView }) {
   const [step, setStep] = useState(0);
   // The facts as the wizard opened them: what a save compares with (see patchOf).
   const [initial] = useState<Draft | null>(() => (editing === undefined ? null : draftOf(editing.incident)));
+  const [openedVersion] = useState(editing?.version);
   const [draft, setDraft] = useState<Draft>(() =>
     editing === undefined
       ? {
@@ -340,7 +341,11 @@ function BreachWizard({ editing }: { editing?: BreachView }) {
         const patch = initial === null ? {} : patchOf(initial, draft);
         // Nothing changed: nothing to record (a new version would say the facts changed when they did not).
         if (Object.keys(patch).length > 0)
-          await api(`/api/v1/breaches/${editing.id}`, { method: "PATCH", body: patch });
+          await api(`/api/v1/breaches/${editing.id}`, {
+            method: "PATCH",
+            body: patch,
+            ifMatch: openedVersion,
+          });
         await Promise.all(
           [
             ["breach", editing.id],
