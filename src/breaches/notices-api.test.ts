@@ -123,6 +123,29 @@ describe("regulator notices", () => {
     expect(json.json.sections.map((s: { id: string }) => s.id)).toContain("special_category_flags");
   });
 
+  it("names countries and how notices were given in words, not codes", async () => {
+    const id = await fileBreach();
+    const given = await org.api.post(`/api/v1/breaches/${id}/notifications`, {
+      jurisdiction: "IM",
+      recipient: "regulator",
+      givenAt: "2025-06-26T10:00:00Z",
+      method: "online_form",
+    });
+    expect(given.status).toBe(201);
+    const text = await org.api.get(`/api/v1/breaches/${id}/notices/JE?version=draft&format=text`);
+    expect(text.status).toBe(200);
+    expect(text.body).toContain(
+      "By country: United Kingdom 154,800, Isle of Man 2,200, Jersey 1,700, Guernsey 1,300.",
+    );
+    expect(text.body).toContain("was notified on 26 June 2025 at 11:00 BST through the online form.");
+    expect(text.body).not.toContain("(online_form)");
+    const json = await org.api.get(`/api/v1/breaches/${id}/notices/JE?version=draft`);
+    expect(json.json.organisation).toMatchObject({
+      establishments: ["GB"],
+      establishedIn: "the United Kingdom",
+    });
+  });
+
   it("names the problem: no such jurisdiction, nothing kept yet, a bad format, a viewer keeping", async () => {
     const id = await fileBreach();
     const fr = await org.api.get(`/api/v1/breaches/${id}/notices/FR?version=draft`);

@@ -91,6 +91,12 @@ export function adviceFor(categories: readonly string[]): string[] {
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 
+/**
+ * The Crown Dependencies keep the UK's clock, and call its summer time British Summer Time; CLDR has no name for
+ * their zones, so Intl would print "GMT+1".
+ */
+const britishClock = new Set(["Europe/Isle_of_Man", "Europe/Jersey", "Europe/Guernsey"]);
+
 /** An instant as people in the regime read it: "25 June 2025 at 09:30 BST". */
 export function formatInstant(iso: string, timeZone: string): string {
   let format = formats.get(timeZone);
@@ -106,7 +112,8 @@ export function formatInstant(iso: string, timeZone: string): string {
     });
     formats.set(timeZone, format);
   }
-  return format.format(new Date(iso));
+  const text = format.format(new Date(iso));
+  return britishClock.has(timeZone) ? text.replace(/GMT\+1$/, "BST") : text;
 }
 
 const dayFormats = new Map<string, Intl.DateTimeFormat>();

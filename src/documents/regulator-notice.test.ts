@@ -1,7 +1,14 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { flatText, readPdfText } from "../../test/support/pdf-text.js";
-import { assessBreach, parseIncident, rulePacks, type Incident, type Obligation } from "../law/index.js";
+import {
+  assessBreach,
+  countryName,
+  parseIncident,
+  rulePacks,
+  type Incident,
+  type Obligation,
+} from "../law/index.js";
 import { buildRegulatorNotice, type NoticeInput } from "./regulator-notice.js";
 import { renderNoticeHtml, renderNoticePdf, renderNoticeText, toWinAnsi } from "./render-notice.js";
 
@@ -37,6 +44,12 @@ function noticeFor(incident: Incident, jurisdiction: string, at = "2025-06-26T12
     preparedAt: at,
     given: [],
     delayReasonItem: rulePacks.find((pack) => pack.id === obligation.pack?.id)?.delayReasonItem ?? null,
+    // As the notice service gives them: every country the incident names, and the islands for notices given.
+    countryNames: Object.fromEntries(
+      [...Object.keys(incident.subjects), ...incident.controller.establishments, ...Object.keys(zones)].map(
+        (code) => [code, countryName(code)],
+      ),
+    ),
   };
   return { notice: buildRegulatorNotice(input), obligation, input };
 }
@@ -254,15 +267,95 @@ describe("regulator notices", () => {
           jurisdiction: "IM",
           recipient: "regulator",
           givenAt: "2025-06-26T10:00:00Z",
-          method: "online form",
+          method: "online_form",
           regulatorName: "Isle of Man Information Commissioner",
         },
       ],
     });
     const others = notice.sections.find((s) => s.id === "others_informed");
     expect(others?.answer?.join(" ")).toContain(
-      "Isle of Man Information Commissioner was notified on 26 June 2025 at 11:00 BST",
+      "Isle of Man Information Commissioner was notified on 26 June 2025 at 11:00 BST through the online form.",
     );
+  });
+
+  it("names the countries in words, never by their ISO codes", () => {
+    const { input } = noticeFor(
+      prospect((raw) => {
+        raw.controller = { name: "Example Union", establishments: ["GB", "IM"], role: "controller" };
+        raw.subjects = { GB: 3, IM: 3, FR: 1 };
+      }),
+      "GB",
+    );
+    const notice = buildRegulatorNotice({
+      ...input,
+      given: [
+        { jurisdiction: "JE", recipient: "subjects", givenAt: "2025-06-26T10:00:00Z", method: "email" },
+        { jurisdiction: "IM", recipient: "regulator", givenAt: "2025-06-26T11:00:00Z", method: "portal" },
+      ],
+    });
+    const answers = notice.sections.flatMap((s) => s.answer ?? []).join("\n");
+    expect(answers).toContain("By country: United Kingdom 3, Isle of Man 3, France 1.");
+    expect(answers).toContain("of whom approximately 3 live in the United Kingdom.");
+    expect(answers).toContain(
+      "The people affected in Jersey were told on 26 June 2025 at 11:00 BST by e-mail.",
+    );
+    expect(answers).toContain(
+      "The regulator for the Isle of Man was notified on 26 June 2025 at 12:00 BST through the regulator's portal.",
+    );
+    expect(notice.organisation.establishedIn).toBe("the United Kingdom and the Isle of Man");
+    expect(notice.organisation.establishments).toEqual(["GB", "IM"]); // the data keeps the codes
+    for (const code of ["GB", "IM", "JE", "GG", "FR"])
+      expect(answers).not.toMatch(new RegExp(`\\b${code}\\b`));
+    const text = renderNoticeText(notice);
+    expect(text).toContain("By country: United Kingdom 3, Isle of Man 3, France 1.");
+    expect(text).not.toContain(" GB ");
+    expect(text).not.toContain(" JE ");
+  });
+
+  it("says how each notice was given in words, and leaves out a method it has no words for", () => {
+    const { input } = noticeFor(prospect(), "GB");
+    const given = (method: string, recipient = "regulator") => ({
+      jurisdiction: "IM",
+      recipient,
+      givenAt: "2025-06-26T10:00:00Z",
+      method,
+      regulatorName: recipient === "regulator" ? "Isle of Man Information Commissioner" : undefined,
+    });
+    const notice = buildRegulatorNotice({
+      ...input,
+      given: [
+        given("online_form"),
+        given("phone"),
+        given("post"),
+        given("letter", "subjects"),
+        given("public_statement", "public"),
+        given("other"),
+        given("carrier_pigeon"),
+      ],
+    });
+    const answers = notice.sections.find((s) => s.id === "others_informed")?.answer ?? [];
+    const on = "on 26 June 2025 at 11:00 BST";
+    expect(answers).toEqual(
+      expect.arrayContaining([
+        `Isle of Man Information Commissioner was notified ${on} through the online form.`,
+        `Isle of Man Information Commissioner was notified ${on} by phone.`,
+        `Isle of Man Information Commissioner was notified ${on} by post.`,
+        `The people affected in the Isle of Man were told ${on} by letter.`,
+        `A public statement was made ${on}.`,
+      ]),
+    );
+    expect(
+      answers.filter((a) => a === `Isle of Man Information Commissioner was notified ${on}.`),
+    ).toHaveLength(2);
+    const text = renderNoticeText(notice);
+    expect(text).not.toMatch(/\((online_form|phone|post|letter|public_statement|other|carrier_pigeon)\)/);
+  });
+
+  it("falls back to the code for a country it was given no name for", () => {
+    const { input } = noticeFor(prospect(), "GB");
+    const notice = buildRegulatorNotice({ ...input, countryNames: { GB: "United Kingdom" } });
+    const people = notice.sections.find((s) => s.id === "subjects_concerned")?.answer?.join(" ");
+    expect(people).toContain("By country: United Kingdom 154,800, IM 2,200, JE 1,700, GG 1,300.");
   });
 
   it("renders as text, escaped HTML and a PDF that reads back with the same answers", async () => {

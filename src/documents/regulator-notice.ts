@@ -39,6 +39,12 @@ export interface NoticeInput {
   delayReasonItem: NoticeItem | null;
   /** Letters dpdesk has delivered to the people affected (by e-mail), and when the first went. */
   lettersSent?: { count: number; firstAt: string } | null;
+  /**
+   * The English name of every country the notice can mention (ISO code → name, e.g. IM → "Isle of Man"): where
+   * people live, where the organisation is established, where notices were given. This room may not call the
+   * law's `countryName`, so the caller looks them up; a code without a name is printed as the code.
+   */
+  countryNames?: Readonly<Record<string, string>>;
 }
 
 export interface NoticeSection {
@@ -59,7 +65,17 @@ export interface RegulatorNotice {
   jurisdictionName: string;
   law: string | null;
   regulator: { name: string; howToReport: string; contact: Obligation["regulator"]["contact"] };
-  organisation: { name: string; role: string; establishments: string[] };
+  organisation: {
+    name: string;
+    role: string;
+    /** ISO codes, as in the incident. */
+    establishments: string[];
+    /**
+     * Where it is established, in words for "established in …" ("the United Kingdom and the Isle of Man").
+     * Absent from versions kept before it was added.
+     */
+    establishedIn?: string;
+  };
   phase: NoticePhase;
   version: number | null;
   preparedAt: string;
@@ -121,6 +137,7 @@ const othersInformedItem: NoticeItem = {
 
 export function buildRegulatorNotice(input: NoticeInput): RegulatorNotice {
   const { incident, obligation } = input;
+  const nameOf = countryNamer(input);
   const answerOf = answerers(input);
   const deadline = obligation.regulator.deadline;
   const late = deadline !== null && Date.parse(input.preparedAt) > Date.parse(deadline);
@@ -185,6 +202,7 @@ export function buildRegulatorNotice(input: NoticeInput): RegulatorNotice {
       name: incident.controller.name,
       role: incident.controller.role,
       establishments: [...incident.controller.establishments],
+      establishedIn: englishList(incident.controller.establishments.map((code) => placeName(nameOf(code)))),
     },
     phase: input.phase,
     version: input.version,
@@ -206,6 +224,7 @@ function answerers(input: NoticeInput): (id: string) => string[] | null {
   const { incident, timeZone } = input;
   const response = incident.response ?? {};
   const when = (iso: string) => formatInstant(iso, timeZone);
+  const nameOf = countryNamer(input);
   const paragraphs = (...texts: (string | undefined)[]) => {
     const list = texts.filter((text): text is string => text !== undefined && text.length > 0);
     return list.length === 0 ? null : list;
@@ -236,7 +255,7 @@ function answerers(input: NoticeInput): (id: string) => string[] | null {
     const byCountry = Object.entries(incident.subjects)
       .filter(([, count]) => count > 0)
       .sort(([, a], [, b]) => b - a)
-      .map(([code, count]) => `${code} ${formatCount(count)}`);
+      .map(([code, count]) => `${nameOf(code)} ${formatCount(count)}`);
     return paragraphs(
       response.peopleConcerned,
       totalPeople === 0
@@ -284,7 +303,10 @@ function answerers(input: NoticeInput): (id: string) => string[] | null {
   const othersInformed = (): string[] | null => {
     const given = input.given
       .filter((n) => !(n.jurisdiction === input.obligation.jurisdiction && n.recipient === "regulator"))
-      .map((n) => `${describeRecipient(n)} on ${when(n.givenAt)} (${n.method}).`);
+      .map((n) => {
+        const how = methodPhrase(n);
+        return `${describeRecipient(n, nameOf)} on ${when(n.givenAt)}${how === undefined ? "" : ` ${how}`}.`;
+      });
     return paragraphs(response.othersInformed, ...given, lettersLine());
   };
 
@@ -376,12 +398,40 @@ function placeName(name: string): string {
   return withThe.has(name) ? `the ${name}` : name;
 }
 
-function describeRecipient(notice: NoticeGiven): string {
+/** A country's English name from the input's `countryNames`, or its code when the caller gave none. */
+function countryNamer(input: NoticeInput): (code: string) => string {
+  const names = input.countryNames ?? {};
+  return (code) => names[code] ?? code;
+}
+
+/**
+ * How a notice was given, as the end of "… was notified on 26 June 2025 at 11:00 BST …". The keys are the
+ * `method` values of `NotificationInput` (src/breaches/breach-inputs.ts), which this room may not import: a
+ * method added there and not here, and `other`, are left unsaid rather than printed as a code.
+ */
+const methodWords: Readonly<Record<string, string>> = {
+  online_form: "through the online form",
+  email: "by e-mail",
+  phone: "by phone",
+  post: "by post",
+  letter: "by letter",
+  public_statement: "by a public statement",
+  portal: "through the regulator's portal",
+};
+
+function methodPhrase(notice: NoticeGiven): string | undefined {
+  // "A public statement was made … by a public statement" says it twice.
+  if (notice.recipient === "public" && notice.method === "public_statement") return undefined;
+  return Object.hasOwn(methodWords, notice.method) ? methodWords[notice.method] : undefined;
+}
+
+function describeRecipient(notice: NoticeGiven, nameOf: (code: string) => string): string {
+  const place = placeName(nameOf(notice.jurisdiction));
   switch (notice.recipient) {
     case "regulator":
-      return `${notice.regulatorName ?? `The regulator for ${notice.jurisdiction}`} was notified`;
+      return `${notice.regulatorName ?? `The regulator for ${place}`} was notified`;
     case "subjects":
-      return `The people affected in ${notice.jurisdiction} were told`;
+      return `The people affected in ${place} were told`;
     case "public":
       return "A public statement was made";
     default:

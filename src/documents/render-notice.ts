@@ -35,7 +35,7 @@ function preamble(notice: RegulatorNotice): Preamble[] {
     { label: "To", value: notice.regulator.name },
     {
       label: "From",
-      value: `${notice.organisation.name} (${notice.organisation.role}, established in ${notice.organisation.establishments.join(", ")})`,
+      value: `${notice.organisation.name} (${notice.organisation.role}, established in ${notice.organisation.establishedIn ?? notice.organisation.establishments.join(", ")})`,
     },
     { label: "Breach reference", value: notice.breachId },
   ];
