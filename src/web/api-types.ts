@@ -158,6 +158,16 @@ export interface ImpactUploadResult {
     problems?: { file?: string; line?: number; message: string }[];
   };
   importId: string;
+  /** Whether the breach's counts were set from the list, and what that changed in its duties. */
+  breach?: { updated: boolean; version?: number; changes: ObligationChange[] };
+}
+
+export interface ObligationChange {
+  jurisdiction: string;
+  duty: DutyKind;
+  field: "decision" | "deadline" | "presence";
+  from: string | null;
+  to: string | null;
 }
 
 export interface NoticeSummary {

@@ -255,6 +255,8 @@ describe("the web desk in Chromium", () => {
     await page.getByRole("button", { name: "Upload and analyse" }).click();
     await page.getByRole("heading", { name: "Found 8 people in 10 rows" }).waitFor();
     await page.getByRole("heading", { name: "The recipient list: 8 people" }).waitFor();
+    // The file named a member in France: the re-assessment says a fifth regulator is now owed a report.
+    await page.getByText("France: tell the regulator is now owed (required)").waitFor();
     const byPlace = page.getByTestId("people-by-jurisdiction");
     const rows = await byPlace
       .locator("tbody tr")

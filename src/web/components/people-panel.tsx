@@ -5,9 +5,10 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useMemo, useState, type SyntheticEvent } from "react";
 import { api, upload } from "../api.js";
-import type { BreachView, ImpactUploadResult, RecipientSummary } from "../api-types.js";
+import type { BreachView, ImpactUploadResult, ObligationChange, RecipientSummary } from "../api-types.js";
 import type { DataCategory } from "../../law/vocabulary.js";
-import { categoryLabels, countryLabel, specialCategories } from "../labels.js";
+import { categoryLabels, countryLabel, decisionLabel, dutyLabels, specialCategories } from "../labels.js";
+import { formatInstant } from "../time-left.js";
 import type { Bar } from "./bar-chart.js";
 import { Field, formText } from "./field.js";
 import { ErrorNote, Loading } from "./status.js";
@@ -124,6 +125,19 @@ export function PeoplePanel({ breach }: { breach: BreachView }) {
   );
 }
 
+/** "France: telling the regulator is now owed (required)". */
+function describeChange(change: ObligationChange): string {
+  const where = countryLabel(change.jurisdiction);
+  const duty = dutyLabels[change.duty].toLowerCase();
+  if (change.field === "presence")
+    return change.from === null
+      ? `${where}: ${duty} is now owed (${decisionLabel(change.to ?? "").toLowerCase()})`
+      : `${where}: ${duty} is no longer owed`;
+  if (change.field === "decision")
+    return `${where}: ${duty} was ${decisionLabel(change.from ?? "").toLowerCase()}, now ${decisionLabel(change.to ?? "").toLowerCase()}`;
+  return `${where}: the deadline to ${duty} moved to ${change.to === null ? "none" : formatInstant(change.to)}`;
+}
+
 function ImpactResult({ result }: { result: ImpactUploadResult }) {
   const { impact } = result;
   return (
@@ -142,6 +156,23 @@ function ImpactResult({ result }: { result: ImpactUploadResult }) {
           {impact.subjectsByJurisdiction.unknown === 1 ? "lives" : "live"} is not known: they are on the list
           for the letters, but counted under no jurisdiction in the facts.
         </p>
+      )}
+      {result.breach?.updated === true && (
+        <div className={result.breach.changes.length > 0 ? "notice-missing" : undefined}>
+          <p>
+            The breach's counts now come from the list, and it was re-assessed
+            {result.breach.changes.length === 0 ? ": no duty changed." : ". What changed:"}
+          </p>
+          {result.breach.changes.length > 0 && (
+            <ul>
+              {result.breach.changes.map((change) => (
+                <li key={`${change.jurisdiction}/${change.duty}/${change.field}`}>
+                  {describeChange(change)}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
       )}
       <details>
         <summary>What each column holds ({impact.columns.length} columns)</summary>

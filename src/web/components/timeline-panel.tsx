@@ -2,7 +2,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { api } from "../api.js";
-import type { BreachView, TimelineEvent, UserView } from "../api-types.js";
+import type { BreachView, DutyKind, TimelineEvent, UserView } from "../api-types.js";
+import { countryLabel, dutyLabels, outcomeLabels } from "../labels.js";
 import { formatInstant } from "../time-left.js";
 import { ErrorNote, Loading } from "./status.js";
 
@@ -26,6 +27,25 @@ const actionWords: Record<string, string> = {
 
 export function describeAction(action: string): string {
   return actionWords[action] ?? action.replaceAll(".", " ").replaceAll("_", " ");
+}
+
+/** What an event was about, in a few words from its data: "Jersey · tell the regulator · we will notify". */
+function eventDetail(event: TimelineEvent): string {
+  const data = event.data;
+  const parts: string[] = [];
+  if (typeof data.jurisdiction === "string") parts.push(countryLabel(data.jurisdiction));
+  if (typeof data.duty === "string" && data.duty in dutyLabels)
+    parts.push(dutyLabels[data.duty as DutyKind].toLowerCase());
+  if (typeof data.outcome === "string" && data.outcome in outcomeLabels)
+    parts.push(outcomeLabels[data.outcome as keyof typeof outcomeLabels].toLowerCase());
+  if (typeof data.recipient === "string")
+    parts.push(`told ${data.recipient === "subjects" ? "the people affected" : `the ${data.recipient}`}`);
+  if (data.late === true) parts.push("late");
+  if (typeof data.version === "number" && event.action === "notice.kept")
+    parts.push(`version ${String(data.version)}`);
+  if (typeof data.sha256 === "string" && event.action === "evidence.added")
+    parts.push(`SHA-256 ${data.sha256.slice(0, 12)}…`);
+  return parts.join(" · ");
 }
 
 export function useTimeline(breachId: string) {
@@ -66,6 +86,7 @@ export function TimelinePanel({ breach }: { breach: BreachView }) {
             <time dateTime={event.at}>{formatInstant(event.at)}</time>
             <div>
               <strong>{describeAction(event.action)}</strong>
+              {eventDetail(event) !== "" && <span className="block">{eventDetail(event)}</span>}
               <span className="meta block">
                 by {actorName(event.actor)} · event {event.seq} ·{" "}
                 <code title={event.hash}>{event.hash.slice(0, 12)}</code>

@@ -124,7 +124,7 @@ export function Users({ session }: { session: Session }) {
             </Field>
             <Field
               label="Password"
-              hint="At least 12 characters; they can sign in with it"
+              hint="At least 12 characters. Without one they cannot sign in to the desk (API tokens only)."
               error={fieldError("password")}
             >
               <input name="password" type="password" autoComplete="new-password" minLength={12} />
