@@ -90,6 +90,25 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** Runs axe-core (already injected) in the page: WCAG 2.1 A and AA, the serious and critical findings. */
+const runAxe = async () => {
+  const axe = (
+    window as unknown as {
+      axe: {
+        run: (
+          options: object,
+        ) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
+      };
+    }
+  ).axe;
+  const result = await axe.run({ runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa"] } });
+  return result.violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map(
+      (violation) => `${violation.id} at ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`,
+    );
+};
+
 describe("the web desk in Chromium", () => {
   it("sets up the organisation from the link the server printed", async () => {
     const link = /(http:\/\/\S+\/setup#token=\S+)/.exec(server.stderr())?.[1];
@@ -401,32 +420,40 @@ describe("the web desk in Chromium", () => {
     const axePage = await axeContext.newPage();
     const axeSource = readFileSync(join(root, "node_modules", "axe-core", "axe.min.js"), "utf8");
     const found: string[] = [];
-    for (const path of ["/breaches", new URL(breachUrl).pathname, "/breaches/new", "/calendar", "/users"]) {
+    const breachPath = new URL(breachUrl).pathname;
+    const pages = [
+      "/breaches",
+      ...["duties", "facts", "people", "documents", "evidence", "timeline"].map(
+        (tab) => `${breachPath}#${tab}`,
+      ),
+      `${breachPath}/edit`,
+      "/breaches/new",
+      "/calendar",
+      "/users",
+    ];
+    for (const path of pages) {
+      // A new document each time (goto to the same page with another #tab would only change the hash).
+      await axePage.goto("about:blank");
       await axePage.goto(new URL(path, server.base).href);
       await axePage.locator("main h1").first().waitFor();
+      if (path.endsWith("#people")) await axePage.locator(".chart canvas").first().waitFor();
       await sleep(400);
       await axePage.addScriptTag({ content: axeSource });
-      const violations = await axePage.evaluate(async () => {
-        const axe = (
-          window as unknown as {
-            axe: {
-              run: (
-                options: object,
-              ) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
-            };
-          }
-        ).axe;
-        const result = await axe.run({ runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa"] } });
-        return result.violations
-          .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-          .map(
-            (violation) =>
-              `${violation.id} at ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`,
-          );
-      });
+      const violations = await axePage.evaluate(runAxe);
       found.push(...violations.map((violation) => `${path}: ${violation}`));
     }
     await axeContext.close();
+    // The pages a person sees before signing in.
+    const signedOut = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true });
+    const outPage = await signedOut.newPage();
+    for (const path of ["/sign-in", "/setup"]) {
+      await outPage.goto(new URL(path, server.base).href);
+      await outPage.locator("main h1").first().waitFor();
+      await outPage.addScriptTag({ content: axeSource });
+      const violations = await outPage.evaluate(runAxe);
+      found.push(...violations.map((violation) => `${path}: ${violation}`));
+    }
+    await signedOut.close();
     expect(found).toEqual([]);
   });
 
