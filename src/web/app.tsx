@@ -200,7 +200,8 @@ function Frame({ session, children }: { session: Session; children: ReactNode })
         </nav>
         <div className="who">
           <span title={session.email}>
-            {session.name ?? session.email} · {session.organisation}
+            {session.name === null || session.name === "" ? session.email : session.name} ·{" "}
+            {session.organisation}
           </span>
           <button type="button" className="link" onClick={() => void signOut()}>
             Sign out

@@ -9,7 +9,7 @@ import type { DeadlineItem } from "../api-types.js";
 import { Countdown, useNow } from "../components/countdown.js";
 import { ErrorNote, Loading } from "../components/status.js";
 import { Link, useTitle } from "../router.js";
-import { timeLeft } from "../time-left.js";
+import { formatInstant, timeLeft } from "../time-left.js";
 
 function dayKey(date: Date): string {
   return `${String(date.getFullYear())}-${String(date.getMonth() + 1).padStart(2, "0")}-${String(date.getDate()).padStart(2, "0")}`;
@@ -43,6 +43,12 @@ export function DeadlineCalendar() {
     days.push(new Date(day));
   const title = month.toLocaleDateString("en-GB", { month: "long", year: "numeric" });
   const overdue = items.filter((item) => item.status === "overdue");
+  const inMonth = items
+    .filter((item) => {
+      const at = new Date(item.deadline);
+      return at.getFullYear() === month.getFullYear() && at.getMonth() === month.getMonth();
+    })
+    .sort((a, b) => a.deadline.localeCompare(b.deadline));
   const shift = (by: number) => {
     setMonth(new Date(month.getFullYear(), month.getMonth() + by, 1));
   };
@@ -133,6 +139,21 @@ export function DeadlineCalendar() {
         </tbody>
       </table>
       {items.length === 0 && deadlines.isSuccess && <p className="meta">No open duties with a deadline.</p>}
+      {/* The month as a list too: on a phone the grid has room only for times. */}
+      {inMonth.length > 0 && (
+        <>
+          <h2>Due in {title}</h2>
+          <ul className="agenda">
+            {inMonth.map((item) => (
+              <li key={`${item.breachId}/${item.jurisdiction}/${item.duty}`}>
+                <time dateTime={item.deadline}>{formatInstant(item.deadline)}</time>{" "}
+                <Link href={`/breaches/${item.breachId}`}>{item.title}</Link>: report to {item.regulator}{" "}
+                <Countdown deadline={item.deadline} />
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
     </section>
   );
 }

@@ -83,8 +83,10 @@ export function Users({ session }: { session: Session }) {
               {users.data.map((user) => (
                 <tr key={user.userId}>
                   <td>
-                    {user.name ?? user.email}
-                    {user.name !== null && <span className="meta block">{user.email}</span>}
+                    {user.name === null || user.name === "" ? user.email : user.name}
+                    {user.name !== null && user.name !== "" && (
+                      <span className="meta block">{user.email}</span>
+                    )}
                   </td>
                   <td>
                     {isOwner && user.userId !== session.userId ? (
