@@ -6,6 +6,7 @@
  *
  * Screenshots of the main pages are written to artifacts/screenshots/ (kept by CI as artifacts).
  */
+import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -294,6 +295,26 @@ describe("the web desk in Chromium", () => {
     await page.locator(".chart canvas").first().waitFor();
     await sleep(300);
     await shoot(page, "05-breach-people");
+  });
+
+  it("keeps evidence with its SHA-256, and asks before keeping the same file twice", async () => {
+    await page.getByRole("tab", { name: "Evidence" }).click();
+    const file = join(root, "examples", "prospect-union-2025.json");
+    const sha256 = createHash("sha256").update(readFileSync(file)).digest("hex");
+    const panel = page.locator(".tab-panel:not([hidden])");
+    await panel.getByLabel("File", { exact: true }).setInputFiles(file);
+    await panel.getByLabel("What it is (optional)").fill("The facts as first reported");
+    await panel.getByRole("button", { name: "Upload" }).click();
+    await panel.getByText("Kept prospect-union-2025.json.").waitFor();
+    await expect.poll(() => panel.locator("tbody tr").count()).toBe(1);
+    expect(await panel.locator("tbody code").getAttribute("title")).toBe(sha256);
+    const asked = new Promise<string>((resolve) =>
+      page.once("dialog", (dialog) => resolve(dialog.message())),
+    );
+    await panel.getByLabel("File", { exact: true }).setInputFiles(file);
+    await panel.getByRole("button", { name: "Upload" }).click();
+    expect(await asked).toContain("already kept as evidence");
+    await expect.poll(() => panel.locator("tbody tr").count()).toBe(2);
   });
 
   it("keeps a Jersey notice and downloads its PDF", async () => {

@@ -28,6 +28,20 @@ export function EvidencePanel({ breach }: { breach: BreachView }) {
       setError(new Error("Choose a file to keep as evidence."));
       return;
     }
+    // Evidence is kept for ever: the same file twice is asked about first (where the browser can hash it: Web
+    // Crypto exists only on https:// and localhost).
+    if (typeof crypto.subtle !== "undefined") {
+      const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", await file.arrayBuffer()));
+      const hex = Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+      const kept = breach.evidence.find((item) => item.sha256 === hex);
+      if (
+        kept !== undefined &&
+        !window.confirm(
+          `This file is already kept as evidence (${kept.filename}, ${formatInstant(kept.uploadedAt)}). Evidence cannot be deleted. Keep it again?`,
+        )
+      )
+        return;
+    }
     // The API reads the description before the file: put it first.
     const ordered = new FormData();
     const description = formText(form, "description");

@@ -48,10 +48,19 @@ function eventDetail(event: TimelineEvent): string {
   return parts.join(" · ");
 }
 
+/**
+ * The chain's order, except that within one instant a change reads before the assessment it caused ("Facts
+ * changed", then "Assessed"): both are written in one transaction, the assessment first.
+ */
+function inReadingOrder(events: TimelineEvent[]): TimelineEvent[] {
+  const rank = (event: TimelineEvent) => (event.action === "assessment.recorded" ? 1 : 0);
+  return [...events].sort((a, b) => a.at.localeCompare(b.at) || rank(a) - rank(b) || a.seq - b.seq);
+}
+
 export function useTimeline(breachId: string) {
   return useQuery({
     queryKey: ["timeline", breachId],
-    queryFn: () => api<TimelineEvent[]>(`/api/v1/breaches/${breachId}/timeline`),
+    queryFn: async () => inReadingOrder(await api<TimelineEvent[]>(`/api/v1/breaches/${breachId}/timeline`)),
   });
 }
 
