@@ -309,7 +309,9 @@ describe("the web desk in Chromium", () => {
     await expect.poll(() => panel.locator("tbody tr").count()).toBe(1);
     expect(await panel.locator("tbody code").getAttribute("title")).toBe(sha256);
     const asked = new Promise<string>((resolve) =>
-      page.once("dialog", (dialog) => resolve(dialog.message())),
+      page.once("dialog", (dialog) => {
+        resolve(dialog.message());
+      }),
     );
     await panel.getByLabel("File", { exact: true }).setInputFiles(file);
     await panel.getByRole("button", { name: "Upload" }).click();
