@@ -13,6 +13,7 @@ import { Countdown, DecisionBadge } from "./countdown.js";
 import { Field, formText } from "./field.js";
 import type { NotificationInput } from "../../breaches/breach-inputs.js";
 import { ErrorNote } from "./status.js";
+import { useSubmission } from "./use-submission.js";
 
 // Typed against the API's own input schema: a new method fails the type check here until it has words.
 const methodLabels: Record<NotificationInput["method"], string> = {
@@ -206,9 +207,7 @@ function useRefresh(breachId: string) {
 
 function DecisionForm({ breach }: { breach: BreachView }) {
   const refresh = useRefresh(breach.id);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const [saved, setSaved] = useState<string | null>(null);
+  const { busy, error, saved, run, fieldError } = useSubmission();
   const jurisdictions = breach.assessment.obligations.map((o) => o.jurisdiction);
   const [choice, setChoice] = useState({
     jurisdiction: jurisdictions[0] ?? "",
@@ -227,10 +226,7 @@ function DecisionForm({ breach }: { breach: BreachView }) {
     event.preventDefault();
     const formElement = event.currentTarget;
     const form = new FormData(formElement);
-    setBusy(true);
-    setError(null);
-    setSaved(null);
-    try {
+    await run(async () => {
       await api(`/api/v1/breaches/${breach.id}/decisions`, {
         method: "POST",
         body: {
@@ -242,15 +238,10 @@ function DecisionForm({ breach }: { breach: BreachView }) {
       });
       formElement.reset();
       setChoice({ jurisdiction: jurisdictions[0] ?? "", duty: "regulator", outcome: "notify" });
-      setSaved("Decision recorded.");
       await refresh();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+      return "Decision recorded.";
+    });
   };
-  const fieldError = (field: string) => (error instanceof ApiError ? error.forField(field) : undefined);
   return (
     <form
       className="card"
@@ -313,9 +304,7 @@ function DecisionForm({ breach }: { breach: BreachView }) {
 
 function NotificationForm({ breach }: { breach: BreachView }) {
   const refresh = useRefresh(breach.id);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const [saved, setSaved] = useState<string | null>(null);
+  const { busy, error, saved, run, fieldError, setError, setSaved } = useSubmission();
   const jurisdictions = breach.assessment.obligations.map((o) => o.jurisdiction);
 
   const submit = async (event: SyntheticEvent<HTMLFormElement>) => {
@@ -342,13 +331,11 @@ function NotificationForm({ breach }: { breach: BreachView }) {
     )
       problems.push({ field: "delayReason", message: "is needed: this report is after the deadline" });
     if (problems.length > 0) {
+      setSaved(null);
       setError(new ApiError(400, "Check the notice", "", problems));
       return;
     }
-    setBusy(true);
-    setError(null);
-    setSaved(null);
-    try {
+    await run(async () => {
       await api(`/api/v1/breaches/${breach.id}/notifications`, {
         method: "POST",
         body: {
@@ -362,15 +349,10 @@ function NotificationForm({ breach }: { breach: BreachView }) {
         },
       });
       formElement.reset();
-      setSaved("Notice recorded.");
       await refresh();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+      return "Notice recorded.";
+    });
   };
-  const fieldError = (field: string) => (error instanceof ApiError ? error.forField(field) : undefined);
   return (
     <form className="card" onSubmit={(event) => void submit(event)} aria-labelledby="notice-form-heading">
       <h3 id="notice-form-heading">Record a notice given</h3>

@@ -5,10 +5,11 @@
  */
 import { useQueryClient } from "@tanstack/react-query";
 import { useRef, useState, type SyntheticEvent } from "react";
-import { api, ApiError } from "../api.js";
+import { api } from "../api.js";
 import type { BreachView } from "../api-types.js";
 import { Field, formText } from "./field.js";
 import { ErrorNote } from "./status.js";
+import { useSubmission } from "./use-submission.js";
 
 type Statement =
   | "peopleConcerned"
@@ -107,9 +108,8 @@ function valuesOf(form: FormData): Record<string, string> {
 export function ResponseForm({ breach }: { breach: BreachView }) {
   const client = useQueryClient();
   const response = breach.incident.response ?? {};
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const [saved, setSaved] = useState<string | null>(null);
+  const submission = useSubmission();
+  const { busy, error, saved, run, setError, setSaved } = submission;
   // What the form held when it opened, then as last saved: a save sends only what differs from it.
   const baseline = useRef<Record<string, string>>(initialValues(response));
   // …and the breach's version it was read from: a save is refused if someone changed the breach since.
@@ -137,10 +137,7 @@ export function ResponseForm({ breach }: { breach: BreachView }) {
       setSaved("Nothing has changed since the last save.");
       return;
     }
-    setBusy(true);
-    setError(null);
-    setSaved(null);
-    try {
+    await run(async () => {
       const changed = await api<{ breach: { version: number } }>(`/api/v1/breaches/${breach.id}`, {
         method: "PATCH",
         body: { response: patch },
@@ -148,7 +145,6 @@ export function ResponseForm({ breach }: { breach: BreachView }) {
       });
       baseline.current = now;
       version.current = changed.breach.version;
-      setSaved("Saved. The drafts below now use it.");
       await Promise.all(
         [
           ["breach", breach.id],
@@ -156,15 +152,11 @@ export function ResponseForm({ breach }: { breach: BreachView }) {
           ["timeline", breach.id],
         ].map((queryKey) => client.invalidateQueries({ queryKey })),
       );
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+      return "Saved. The drafts below now use it.";
+    });
   };
 
-  const fieldError = (field: string) =>
-    error instanceof ApiError ? error.forField(`response.${field}`) : undefined;
+  const fieldError = (field: string) => submission.fieldError(`response.${field}`);
   return (
     <details
       className="card response-form"
