@@ -397,6 +397,22 @@ describe("the web desk in Chromium", () => {
     await shoot(page, "08-calendar");
   });
 
+  it("lets the owner add a handler and change their role", async () => {
+    await page.getByRole("link", { name: "Users", exact: true }).click();
+    await page.getByRole("heading", { name: "Users of Prospect" }).waitFor();
+    const form = page.locator("form", { has: page.getByRole("heading", { name: "Add a user" }) });
+    await form.getByLabel("E-mail").fill("handler@prospect.example");
+    await form.getByLabel("Name").fill("Sam Quayle");
+    await form.getByLabel("Role").selectOption("handler");
+    await form.getByLabel("Password").fill("another long passphrase");
+    await form.getByRole("button", { name: "Add the user" }).click();
+    await form.getByText("User added.").waitFor();
+    await page.getByRole("cell", { name: /Sam Quayle/ }).waitFor();
+    await page.getByLabel("Role of handler@prospect.example").selectOption("dpo");
+    await page.getByRole("button", { name: "Change the role of handler@prospect.example" }).click();
+    await page.getByText("handler@prospect.example is now Data protection officer.").waitFor();
+  });
+
   it("signs out and back in", async () => {
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByRole("heading", { name: "Sign in" }).waitFor();

@@ -1,7 +1,8 @@
 /** The organisation's users and their roles; owners add people and change roles. */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type SyntheticEvent } from "react";
-import { api, ApiError } from "../api.js";
+import { useSubmission } from "../components/use-submission.js";
+import { api } from "../api.js";
 import type { Role, Session, UserView } from "../api-types.js";
 import { Field, formText } from "../components/field.js";
 import { ErrorNote, Loading } from "../components/status.js";
@@ -15,10 +16,9 @@ export function Users({ session }: { session: Session }) {
   useTitle("Users");
   const client = useQueryClient();
   const users = useQuery({ queryKey: ["users"], queryFn: () => api<UserView[]>("/api/v1/users") });
-  const [error, setError] = useState<unknown>(null);
-  // A refused new user is shown at the form, beside the fields it names.
-  const [addError, setAddError] = useState<unknown>(null);
-  const [saved, setSaved] = useState<string | null>(null);
+  // A refused new user is shown at the form, beside the fields it names; a role change at the top.
+  const adding = useSubmission();
+  const changing = useSubmission();
   const isOwner = session.role === "owner";
 
   const add = async (event: SyntheticEvent<HTMLFormElement>) => {
@@ -27,9 +27,7 @@ export function Users({ session }: { session: Session }) {
     const form = new FormData(formElement);
     const name = formText(form, "name");
     const password = formText(form, "password", { trim: false });
-    setAddError(null);
-    setSaved(null);
-    try {
+    await adding.run(async () => {
       await api("/api/v1/users", {
         method: "POST",
         body: {
@@ -40,33 +38,26 @@ export function Users({ session }: { session: Session }) {
         },
       });
       formElement.reset();
-      setSaved("User added.");
       await client.invalidateQueries({ queryKey: ["users"] });
-    } catch (failure) {
-      setAddError(failure);
-    }
+      return "User added.";
+    });
   };
 
-  const changeRole = async (user: UserView, role: Role) => {
-    setError(null);
-    setSaved(null);
-    try {
+  const changeRole = (user: UserView, role: Role) =>
+    changing.run(async () => {
       await api(`/api/v1/users/${user.userId}`, { method: "PATCH", body: { role } });
-      setSaved(`${user.email} is now ${roleLabels[role].split(":")[0] ?? role}.`);
       await client.invalidateQueries({ queryKey: ["users"] });
-    } catch (failure) {
-      setError(failure);
-    }
-  };
+      return `${user.email} is now ${roleLabels[role].split(":")[0] ?? role}.`;
+    });
 
-  const fieldError = (field: string) => (addError instanceof ApiError ? addError.forField(field) : undefined);
+  const fieldError = adding.fieldError;
   return (
     <section>
       <h1>Users of {session.organisation}</h1>
       <p role="status" className="saved">
-        {saved}
+        {changing.saved}
       </p>
-      {error !== null && <ErrorNote error={error} />}
+      {changing.error !== null && <ErrorNote error={changing.error} />}
       {users.isPending && <Loading label="Loading the users" />}
       {users.isError && <ErrorNote error={users.error} />}
       {users.isSuccess && (
@@ -105,7 +96,7 @@ export function Users({ session }: { session: Session }) {
       {isOwner && (
         <form className="card" onSubmit={(event) => void add(event)} aria-labelledby="add-user-heading">
           <h2 id="add-user-heading">Add a user</h2>
-          {addError !== null && <ErrorNote error={addError} title="The user was not added" />}
+          {adding.error !== null && <ErrorNote error={adding.error} title="The user was not added" />}
           <div className="row">
             <Field label="E-mail" error={fieldError("email")}>
               <input name="email" type="email" required />
@@ -132,9 +123,12 @@ export function Users({ session }: { session: Session }) {
               <input name="password" type="password" autoComplete="new-password" minLength={12} />
             </Field>
           </div>
-          <button type="submit" className="primary">
+          <button type="submit" className="primary" disabled={adding.busy}>
             Add the user
           </button>
+          <p role="status" className="saved">
+            {adding.saved}
+          </p>
         </form>
       )}
     </section>
