@@ -44,6 +44,22 @@ describe("filing and reading breaches", () => {
     expect(fetched.json.assessment).toEqual(response.json.assessment);
   });
 
+  it("lists each breach with the risk of its latest assessment", async () => {
+    const filed = await api.post("/api/v1/breaches", unionIncident({ title: "Risk in the list" }));
+    const id = filed.json.id as string;
+    const listed = async () =>
+      ((await api.get("/api/v1/breaches?limit=200")).json.items as { id: string; risk: unknown }[]).find(
+        (item) => item.id === id,
+      )?.risk;
+    expect(await listed()).toEqual({
+      level: filed.json.assessment.risk.level,
+      score: filed.json.assessment.risk.score,
+    });
+    // The assessor lowers both ratings: the list follows the newest assessment, not the first.
+    await api.patch(`/api/v1/breaches/${id}`, { likelihood: 1, impact: 1 });
+    expect(await listed()).toEqual({ level: "low", score: 1 });
+  });
+
   it("lists breaches newest first, filtered by status and jurisdiction, a page at a time", async () => {
     for (const title of ["Page A", "Page B", "Page C"])
       await api.post("/api/v1/breaches", unionIncident({ title, subjects: { FR: 10 } }));

@@ -191,6 +191,11 @@ interface Filing {
 
 export type DutyStatus = "met" | "decided" | "open" | "overdue" | "not_required";
 
+/** The list's view of a breach's risk, from its latest assessment (null if it has none, which cannot happen). */
+function riskOf(row: { level: string; score: string } | undefined): { level: string; score: number } | null {
+  return row === undefined ? null : { level: row.level, score: Number(row.score) };
+}
+
 export function createBreachService({ db, clock }: BreachServiceDeps) {
   async function loadBreach(
     executor: Kysely<Schema>,
@@ -581,15 +586,31 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
         .execute();
       const page = rows.slice(0, query.limit);
       const ids = page.map((row) => row.breach_id);
-      const obligations =
+      const [obligations, risks] =
         ids.length === 0
-          ? []
-          : await db
-              .selectFrom("obligations")
-              .selectAll()
-              .where("org_id", "=", principal.orgId)
-              .where("breach_id", "in", ids)
-              .execute();
+          ? [[], []]
+          : await Promise.all([
+              db
+                .selectFrom("obligations")
+                .selectAll()
+                .where("org_id", "=", principal.orgId)
+                .where("breach_id", "in", ids)
+                .execute(),
+              // Each breach's latest risk, read out of its latest assessment (not the whole result).
+              db
+                .selectFrom("assessments")
+                .select([
+                  "breach_id",
+                  sql<string>`result->'risk'->>'level'`.as("level"),
+                  sql<string>`result->'risk'->>'score'`.as("score"),
+                ])
+                .distinctOn("breach_id")
+                .where("org_id", "=", principal.orgId)
+                .where("breach_id", "in", ids)
+                .orderBy("breach_id")
+                .orderBy("version", "desc")
+                .execute(),
+            ]);
       const last = page.at(-1);
       return {
         items: page.map((row) => ({
@@ -599,6 +620,7 @@ export function createBreachService({ db, clock }: BreachServiceDeps) {
           version: row.version,
           awareAt: row.aware_at.toISOString(),
           createdAt: row.created_at.toISOString(),
+          risk: riskOf(risks.find((risk) => risk.breach_id === row.breach_id)),
           obligations: obligations
             .filter((o) => o.breach_id === row.breach_id && o.duty === "regulator")
             .map((o) => ({

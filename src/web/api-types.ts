@@ -90,6 +90,8 @@ export interface BreachListItem {
   status: "open" | "closed";
   awareAt: string;
   createdAt: string;
+  /** The latest assessment's risk. */
+  risk: { level: "low" | "medium" | "high"; score: number } | null;
   obligations: {
     jurisdiction: string;
     regulator: string;

@@ -383,6 +383,7 @@ describe("the web desk in Chromium", () => {
     await page.getByRole("link", { name: "Breaches", exact: true }).click();
     const card = page.locator(".breach-card", { hasText: "Member records taken in a cyber attack" });
     await card.waitFor();
+    await card.getByText("High risk 9").waitFor();
     // Five regulators once the exposed file showed a member in France; Jersey's is met.
     await expect.poll(() => card.locator("tbody tr").count()).toBe(5);
     await expect.poll(() => card.locator(".countdown").count()).toBe(4);

@@ -105,6 +105,12 @@ export function BreachList() {
               <Link href={`/breaches/${breach.id}`}>{breach.title}</Link>
             </h2>
             <p className="meta">
+              {breach.risk !== null && (
+                <span className={`badge risk-badge risk-${breach.risk.level}`}>
+                  {breach.risk.level === "high" ? "High" : breach.risk.level === "medium" ? "Medium" : "Low"}{" "}
+                  risk {breach.risk.score}
+                </span>
+              )}{" "}
               Aware {formatInstant(breach.awareAt)} · {breach.status === "open" ? "Open" : "Closed"}
             </p>
             <table className="duties compact">
