@@ -709,6 +709,8 @@ function BreachWizard({ editing }: { editing?: BreachView }) {
             )}
             <dt>How</dt>
             <dd>{causeLabels[draft.cause]}</dd>
+            <dt>To the data</dt>
+            <dd>{draft.nature.map((nature) => natureLabels[nature]).join("; ") || "—"}</dd>
             <dt>Organisation</dt>
             <dd>
               {draft.controllerName} ({draft.role}), established in{" "}
@@ -726,6 +728,19 @@ function BreachWizard({ editing }: { editing?: BreachView }) {
             </dd>
             <dt>Data</dt>
             <dd>{draft.categories.map((category) => categoryLabels[category]).join(", ") || "—"}</dd>
+            <dt>Protection</dt>
+            <dd>
+              {[
+                draft.encrypted && "encrypted",
+                draft.pseudonymised && "pseudonymised",
+                draft.keyCompromised &&
+                  (draft.encrypted || draft.pseudonymised) &&
+                  "but the key was taken too",
+                draft.publiclyAvailable && "already public",
+              ]
+                .filter((part) => part !== false)
+                .join(", ") || "none"}
+            </dd>
           </dl>
           <p className="hint">
             {editing === undefined
