@@ -120,6 +120,7 @@ ${annotate ? `<p class="asks">Asked for: ${escapeHtml(section.requirement)} <spa
 <html lang="en-GB">
 <head>
 <meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(notice.title)}</title>
 <style>
 body { font: 11pt/1.45 system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #111; }

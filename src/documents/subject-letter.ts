@@ -277,7 +277,7 @@ export function renderLetterHtml(letter: SubjectLetter): string {
     )
     .join("\n");
   return `<!doctype html>
-<html lang="en-GB"><head><meta charset="utf-8"><title>${escapeHtml(letter.subject)}</title></head>
+<html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(letter.subject)}</title></head>
 <body style="font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.5;color:#111;max-width:640px;margin:0 auto;padding:16px">
 <p style="color:#555;margin:0 0 16px">${escapeHtml(letter.organisation)} · ${escapeHtml(letter.date)}</p>
 ${body}

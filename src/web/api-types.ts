@@ -160,6 +160,8 @@ export interface ImpactUploadResult {
     problems?: { file?: string; line?: number; message: string }[];
   };
   importId: string;
+  /** The whole recipient list after this upload (earlier uploads included). */
+  recipients?: { people: number; byJurisdiction: Record<string, number> };
   /** Whether the breach's counts were set from the list, and what that changed in its duties. */
   breach?: { updated: boolean; version?: number; changes: ObligationChange[] };
 }

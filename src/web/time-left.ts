@@ -76,3 +76,10 @@ export function zoneOf(deadlineLocal: string | null): string | undefined {
   const match = deadlineLocal === null ? null : /\[([^\]]+)\]$/.exec(deadlineLocal);
   return match?.[1];
 }
+
+/** A datetime-local value ("2025-06-25T09:30") for now, in the browser's zone: a form's "when" as it opens. */
+export function localNow(): string {
+  const now = new Date();
+  now.setSeconds(0, 0);
+  return new Date(now.getTime() - now.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}

@@ -277,6 +277,8 @@ describe("the web desk in Chromium", () => {
     await page.getByRole("heading", { name: "The recipient list: 8 people" }).waitFor();
     // The file named a member in France: the re-assessment says a fifth regulator is now owed a report.
     await page.getByText("France: tell the regulator is now owed (required)").waitFor();
+    // …and says the estimate gave way to the list's count.
+    await page.getByText(/United Kingdom 150,000 → 2/).waitFor();
     const byPlace = page.getByTestId("people-by-jurisdiction");
     const rows = await byPlace
       .locator("tbody tr")
@@ -347,7 +349,7 @@ describe("the web desk in Chromium", () => {
       .getByLabel("Advice to the people affected")
       .fill("Watch for messages asking for bank details.");
     await page.getByRole("button", { name: "Save", exact: true }).click();
-    await page.getByText("Saved. The drafts below now use it.").waitFor();
+    await page.getByText("Saved. The notice drafts above, and the letters, now use it.").waitFor();
     await expect
       .poll(() => jersey.locator(".notice-missing li").count(), { timeout: 10_000 })
       .toBeLessThan(missingBefore);

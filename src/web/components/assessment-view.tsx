@@ -118,5 +118,11 @@ export function summariseAssessment(assessment: Assessment): string {
       : `${String(required.length)} ${required.length === 1 ? "regulator must" : "regulators must"} be told (${required.map((o) => countryLabel(o.jurisdiction)).join(", ")})`,
   );
   if (judgement.length > 0) parts.push(`${String(judgement.length)} need your judgement`);
-  return `${parts.join("; ")}.`;
+  const first = [...required, ...judgement]
+    .map((o) => ({ deadline: o.regulator.deadline, zone: zoneOf(o.regulator.deadlineLocal) }))
+    .filter((d): d is { deadline: string; zone: string | undefined } => d.deadline !== null)
+    .sort((a, b) => a.deadline.localeCompare(b.deadline))[0];
+  if (first !== undefined) parts.push(`the first by ${formatInstant(first.deadline, first.zone)}`);
+  const sentence = parts.join("; ");
+  return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`;
 }

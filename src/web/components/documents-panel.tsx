@@ -25,6 +25,7 @@ export function DocumentsPanel({ breach }: { breach: BreachView }) {
   const [kept, setKept] = useState<string | null>(null);
 
   const keep = async (notice: NoticeSummary) => {
+    if (keeping !== null) return;
     const { jurisdiction } = notice;
     const missing = notice.draft.missing.length;
     if (
@@ -132,7 +133,7 @@ export function DocumentsPanel({ breach }: { breach: BreachView }) {
                 <button
                   type="button"
                   className="primary"
-                  disabled={keeping !== null}
+                  aria-disabled={keeping !== null}
                   onClick={() => void keep(notice)}
                 >
                   {keeping === notice.jurisdiction ? "Keeping…" : "Keep a version"}

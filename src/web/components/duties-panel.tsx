@@ -7,7 +7,7 @@ import { useState, type SyntheticEvent } from "react";
 import { api, ApiError } from "../api.js";
 import type { BreachView, Decision, DutyKind, NotificationGiven } from "../api-types.js";
 import { countryLabel, dutyLabels, outcomeLabels, statusLabels } from "../labels.js";
-import { formatInstant, zoneOf } from "../time-left.js";
+import { formatInstant, localNow, zoneOf } from "../time-left.js";
 import { ObligationCard } from "./assessment-view.js";
 import { Countdown, DecisionBadge } from "./countdown.js";
 import { Field, formText } from "./field.js";
@@ -108,6 +108,10 @@ export function DutiesPanel({ breach }: { breach: BreachView }) {
                 </td>
                 <td>
                   <span className={`badge status-${duty.status}`}>{statusLabels[duty.status]}</span>
+                  {/* A decision not to notify a required duty stays visible as such. */}
+                  {duty.status === "decided" && duty.decision === "required" && (
+                    <span className="badge decision-judgement">not notifying a required duty</span>
+                  )}
                   {duty.status === "met" &&
                     duty.duty === "regulator" &&
                     breach.notifications.some(
@@ -226,6 +230,16 @@ function DecisionForm({ breach }: { breach: BreachView }) {
     event.preventDefault();
     const formElement = event.currentTarget;
     const form = new FormData(formElement);
+    // Not notifying a duty the law says is required is asked about once more: it is the decision a regulator
+    // is most likely to question.
+    if (
+      form.get("outcome") === "not_notify" &&
+      lawSays === "required" &&
+      !window.confirm(
+        `The law says ${countryLabel(formText(form, "jurisdiction"))}'s duty to ${dutyLabels[formText(form, "duty") as DutyKind].toLowerCase()} is required. Record a decision not to notify?`,
+      )
+    )
+      return;
     await run(async () => {
       await api(`/api/v1/breaches/${breach.id}/decisions`, {
         method: "POST",
@@ -292,7 +306,7 @@ function DecisionForm({ breach }: { breach: BreachView }) {
       >
         <textarea name="rationale" rows={3} required minLength={10} />
       </Field>
-      <button type="submit" className="primary" disabled={busy}>
+      <button type="submit" className="primary" aria-disabled={busy}>
         {busy ? "Recording…" : "Record the decision"}
       </button>
       <p role="status" className="saved">
@@ -374,7 +388,7 @@ function NotificationForm({ breach }: { breach: BreachView }) {
           hint={`In your time (${Intl.DateTimeFormat().resolvedOptions().timeZone})`}
           error={fieldError("givenAt")}
         >
-          <input name="givenAt" type="datetime-local" required />
+          <input name="givenAt" type="datetime-local" required defaultValue={localNow()} />
         </Field>
         <Field label="How" error={fieldError("method")}>
           <select name="method" defaultValue="online_form">
@@ -402,7 +416,7 @@ function NotificationForm({ breach }: { breach: BreachView }) {
       >
         <textarea name="delayReason" rows={2} />
       </Field>
-      <button type="submit" className="primary" disabled={busy}>
+      <button type="submit" className="primary" aria-disabled={busy}>
         {busy ? "Recording…" : "Record the notice"}
       </button>
       <p role="status" className="saved">

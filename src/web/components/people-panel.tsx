@@ -25,7 +25,9 @@ export function PeoplePanel({ breach }: { breach: BreachView }) {
     queryFn: () => api<RecipientSummary>(`/api/v1/breaches/${breach.id}/recipients/summary`),
   });
   const [phase, setPhase] = useState<Phase>({ kind: "idle" });
-  const [result, setResult] = useState<ImpactUploadResult | null>(null);
+  const [result, setResult] = useState<{ upload: ImpactUploadResult; before: Record<string, number> } | null>(
+    null,
+  );
   const [error, setError] = useState<unknown>(null);
 
   const submit = async (event: SyntheticEvent<HTMLFormElement>) => {
@@ -56,7 +58,7 @@ export function PeoplePanel({ breach }: { breach: BreachView }) {
           setPhase(fraction === null ? { kind: "analysing" } : { kind: "sending", fraction });
         },
       );
-      setResult(done);
+      setResult({ upload: done, before: breach.incident.subjects });
       await Promise.all([
         client.invalidateQueries({ queryKey: ["recipients", breach.id] }),
         client.invalidateQueries({ queryKey: ["breach", breach.id] }),
@@ -117,7 +119,7 @@ export function PeoplePanel({ breach }: { breach: BreachView }) {
         </form>
       )}
       {error !== null && <ErrorNote error={error} title="The files were not imported" />}
-      {result !== null && <ImpactResult result={result} />}
+      {result !== null && <ImpactResult result={result.upload} before={result.before} />}
       {summary.isPending && <Loading label="Loading the counts" />}
       {summary.isError && <ErrorNote error={summary.error} />}
       {summary.isSuccess && <Counts summary={summary.data} />}
@@ -138,7 +140,20 @@ function describeChange(change: ObligationChange): string {
   return `${where}: the deadline to ${duty} moved to ${change.to === null ? "none" : formatInstant(change.to)}`;
 }
 
-function ImpactResult({ result }: { result: ImpactUploadResult }) {
+/** "United Kingdom 150,000 → 2" for each place whose count the upload changed. */
+function countChanges(before: Record<string, number>, after: Record<string, number>): string[] {
+  const places = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
+    (code) => code !== "unknown",
+  );
+  return places
+    .filter((code) => (before[code] ?? 0) !== (after[code] ?? 0))
+    .map(
+      (code) =>
+        `${countryLabel(code)} ${(before[code] ?? 0).toLocaleString("en-GB")} → ${(after[code] ?? 0).toLocaleString("en-GB")}`,
+    );
+}
+
+function ImpactResult({ result, before }: { result: ImpactUploadResult; before: Record<string, number> }) {
   const { impact } = result;
   return (
     <section className="card result" aria-labelledby="result-heading">
@@ -160,7 +175,11 @@ function ImpactResult({ result }: { result: ImpactUploadResult }) {
       {result.breach?.updated === true && (
         <div className={result.breach.changes.length > 0 ? "notice-missing" : undefined}>
           <p>
-            The breach's counts now come from the list, and it was re-assessed
+            The breach's counts of people now come from the list
+            {countChanges(before, result.recipients?.byJurisdiction ?? result.impact.subjectsByJurisdiction)
+              .length > 0 &&
+              ` (${countChanges(before, result.recipients?.byJurisdiction ?? result.impact.subjectsByJurisdiction).join(", ")})`}
+            , and it was re-assessed
             {result.breach.changes.length === 0 ? ": no duty changed." : ". What changed:"}
           </p>
           {result.breach.changes.length > 0 && (

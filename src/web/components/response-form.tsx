@@ -152,7 +152,7 @@ export function ResponseForm({ breach }: { breach: BreachView }) {
           ["timeline", breach.id],
         ].map((queryKey) => client.invalidateQueries({ queryKey })),
       );
-      return "Saved. The drafts below now use it.";
+      return "Saved. The notice drafts above, and the letters, now use it.";
     });
   };
 
@@ -201,7 +201,7 @@ export function ResponseForm({ breach }: { breach: BreachView }) {
             <textarea name={key} rows={2} defaultValue={response[key] ?? ""} />
           </Field>
         ))}
-        <button type="submit" className="primary" disabled={busy}>
+        <button type="submit" className="primary" aria-disabled={busy}>
           {busy ? "Saving…" : "Save"}
         </button>
         <p role="status" className="saved">

@@ -124,11 +124,14 @@ export function DeadlineCalendar() {
                         className={`due urgency-${timeLeft(new Date(item.deadline), now).urgency}`}
                         title={`${item.title}: report to ${item.regulator}`}
                       >
-                        {new Date(item.deadline).toLocaleTimeString("en-GB", {
-                          hour: "2-digit",
-                          minute: "2-digit",
-                        })}{" "}
-                        {item.jurisdiction} <span className="due-title">{item.title}</span>
+                        <strong>{item.jurisdiction}</strong>{" "}
+                        <span className="due-time">
+                          {new Date(item.deadline).toLocaleTimeString("en-GB", {
+                            hour: "2-digit",
+                            minute: "2-digit",
+                          })}
+                        </span>{" "}
+                        <span className="due-title">{item.title}</span>
                       </Link>
                     ))}
                   </td>

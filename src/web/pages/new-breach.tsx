@@ -25,7 +25,7 @@ import {
   specialCategories,
 } from "../labels.js";
 import { navigate, useTitle } from "../router.js";
-import { formatInstant } from "../time-left.js";
+import { formatInstant, localNow } from "../time-left.js";
 
 interface Draft {
   title: string;
@@ -46,13 +46,6 @@ interface Draft {
   publiclyAvailable: boolean;
   highRiskNoLongerLikely: boolean;
   disproportionateEffort: boolean;
-}
-
-/** A datetime-local value ("2025-06-25T09:30") for now, in the browser's zone. */
-function localNow(): string {
-  const now = new Date();
-  now.setSeconds(0, 0);
-  return new Date(now.getTime() - now.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 }
 
 /** A datetime-local value read in the browser's zone, as an ISO instant; "" stays undefined. */

@@ -123,7 +123,7 @@ export function Users({ session }: { session: Session }) {
               <input name="password" type="password" autoComplete="new-password" minLength={12} />
             </Field>
           </div>
-          <button type="submit" className="primary" disabled={adding.busy}>
+          <button type="submit" className="primary" aria-disabled={adding.busy}>
             Add the user
           </button>
           <p role="status" className="saved">
