@@ -2,7 +2,7 @@
  * What the documents room needs from a breach, gathered from the breach's view and the law: each obligation's
  * time zone and special categories (from its rule pack), the regulators' contacts, and the notices given.
  */
-import { rulePacks, type Obligation } from "../law/index.js";
+import { countryName, rulePacks, type Obligation } from "../law/index.js";
 import type { LetterContextInput, RegulatorContact } from "../documents/subject-letter.js";
 import type { NoticeGiven, NoticeInput, NoticePhase } from "../documents/regulator-notice.js";
 import type { TemplateOverrides } from "../documents/letter-templates.js";
@@ -56,16 +56,25 @@ export function noticeInputFor(
   },
 ): NoticeInput {
   const obligation = obligationFor(breach, jurisdiction);
+  const given = noticesGiven(breach);
+  // Every country the notice can mention, by name: the documents room may not look names up itself.
+  const codes = new Set([
+    jurisdiction,
+    ...breach.incident.controller.establishments,
+    ...Object.keys(breach.incident.subjects),
+    ...given.map((notice) => notice.jurisdiction),
+  ]);
   return {
     breachId: breach.id,
     incident: breach.incident,
     obligation,
+    countryNames: Object.fromEntries([...codes].map((code) => [code, countryName(code)])),
     timeZone: timeZoneOf(obligation),
     specialCategories: specialCategoriesOf(obligation),
     phase: options.phase,
     version: options.version,
     preparedAt: options.at.toISOString(),
-    given: noticesGiven(breach),
+    given,
     delayReasonItem: packOf(obligation)?.delayReasonItem ?? null,
     lettersSent: options.lettersSent ?? null,
   };

@@ -6,11 +6,7 @@
 import { createHash } from "node:crypto";
 import { sql, type Kysely } from "kysely";
 import { z } from "zod";
-import {
-  buildRegulatorNotice,
-  type NoticeInput,
-  type RegulatorNotice,
-} from "../documents/regulator-notice.js";
+import { buildRegulatorNotice, type RegulatorNotice } from "../documents/regulator-notice.js";
 import {
   noticeContentTypes,
   noticeFormats,
@@ -19,7 +15,6 @@ import {
   renderNoticeText,
   type NoticeFormat,
 } from "../documents/render-notice.js";
-import { countryName } from "../law/index.js";
 import { appendAuditEvent } from "../platform/audit/audit-log.js";
 import { canonicalJson } from "../platform/audit/canonical-json.js";
 import { rowStateHash } from "../platform/audit/state-hash.js";
@@ -94,20 +89,6 @@ function versionView(row: {
   };
 }
 
-/**
- * The notice with the English name of every country it can mention (where people live, where the organisation
- * is established, where notices were given): the documents room may not look them up itself.
- */
-function named(input: NoticeInput): NoticeInput {
-  const codes = new Set([
-    input.obligation.jurisdiction,
-    ...input.incident.controller.establishments,
-    ...Object.keys(input.incident.subjects),
-    ...input.given.map((notice) => notice.jurisdiction),
-  ]);
-  return { ...input, countryNames: Object.fromEntries([...codes].map((code) => [code, countryName(code)])) };
-}
-
 export function createNoticeService({
   db,
   clock,
@@ -161,14 +142,12 @@ export function createNoticeService({
     const kept = await versions(db, principal.orgId, breachId, jurisdiction);
     const phase = kept.length === 0 ? "initial" : "follow_up";
     return buildRegulatorNotice(
-      named(
-        noticeInputFor(breach, jurisdiction, {
-          phase,
-          version: null,
-          at: clock.now(),
-          lettersSent: await lettersSent(principal.orgId, breachId),
-        }),
-      ),
+      noticeInputFor(breach, jurisdiction, {
+        phase,
+        version: null,
+        at: clock.now(),
+        lettersSent: await lettersSent(principal.orgId, breachId),
+      }),
     );
   }
 
@@ -203,14 +182,12 @@ export function createNoticeService({
           .map((obligation) => {
             const mine = kept.filter((row) => row.jurisdiction === obligation.jurisdiction);
             const current = buildRegulatorNotice(
-              named(
-                noticeInputFor(breach, obligation.jurisdiction, {
-                  lettersSent: sent,
-                  phase: mine.length === 0 ? "initial" : "follow_up",
-                  version: null,
-                  at: now,
-                }),
-              ),
+              noticeInputFor(breach, obligation.jurisdiction, {
+                lettersSent: sent,
+                phase: mine.length === 0 ? "initial" : "follow_up",
+                version: null,
+                at: now,
+              }),
             );
             return {
               jurisdiction: obligation.jurisdiction,
@@ -253,14 +230,12 @@ export function createNoticeService({
         const now = clock.now();
         const version = (latest?.version ?? 0) + 1;
         const notice = buildRegulatorNotice(
-          named(
-            noticeInputFor(breach, jurisdiction, {
-              lettersSent: sent,
-              phase: latest === undefined ? "initial" : "follow_up",
-              version,
-              at: now,
-            }),
-          ),
+          noticeInputFor(breach, jurisdiction, {
+            lettersSent: sent,
+            phase: latest === undefined ? "initial" : "follow_up",
+            version,
+            at: now,
+          }),
         );
         const sha256 = sha256Of(notice);
         if (latest !== undefined && latest.sha256 === sha256)

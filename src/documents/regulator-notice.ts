@@ -44,7 +44,7 @@ export interface NoticeInput {
    * people live, where the organisation is established, where notices were given. This room may not call the
    * law's `countryName`, so the caller looks them up; a code without a name is printed as the code.
    */
-  countryNames?: Readonly<Record<string, string>>;
+  countryNames: Readonly<Record<string, string>>;
 }
 
 export interface NoticeSection {
@@ -400,7 +400,7 @@ function placeName(name: string): string {
 
 /** A country's English name from the input's `countryNames`, or its code when the caller gave none. */
 function countryNamer(input: NoticeInput): (code: string) => string {
-  const names = input.countryNames ?? {};
+  const names = input.countryNames;
   return (code) => names[code] ?? code;
 }
 
