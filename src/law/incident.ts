@@ -6,24 +6,9 @@
 import { z } from "zod";
 import { explainNotACountry, type Country } from "./countries.js";
 
-import { dataCategories, type DataCategory } from "./vocabulary.js";
+import { article9Categories, dataCategories, type DataCategory } from "./vocabulary.js";
 
-export { dataCategories, type DataCategory };
-
-/**
- * The special categories of GDPR Art 9(1), the same list in the UK, Isle of Man, Jersey, Guernsey and EU laws
- * (RULEBOOK §2.5 [V U17]). Jersey and Guernsey add criminal data; each pack says which it uses.
- */
-export const article9Categories = [
-  "racial_or_ethnic_origin",
-  "political_opinions",
-  "religious_or_philosophical_beliefs",
-  "trade_union_membership",
-  "genetic",
-  "biometric",
-  "health",
-  "sex_life_or_sexual_orientation",
-] as const satisfies readonly DataCategory[];
+export { article9Categories, dataCategories, type DataCategory };
 
 export const causes = [
   "cyber_attack",

@@ -2,9 +2,9 @@
  * The law's vocabulary in plain words for the forms and pages. Typed against the law room's own lists, so a new
  * category or cause fails the type check here until it has words.
  */
-import type { DataCategory } from "../law/vocabulary.js";
+import { article9Categories, type DataCategory } from "../law/vocabulary.js";
 import type { Cause, Nature } from "../law/incident.js";
-import type { DecisionInput } from "../breaches/breach-inputs.js";
+import type { DecisionInput, NotificationInput } from "../breaches/breach-inputs.js";
 import type { DutyKind, DutyStatus, Role } from "./api-types.js";
 
 export const categoryLabels: Record<DataCategory, string> = {
@@ -30,17 +30,8 @@ export const categoryLabels: Record<DataCategory, string> = {
   sex_life_or_sexual_orientation: "Sex life or sexual orientation",
 };
 
-/** Art 9(1)'s special categories (RULEBOOK §2.5), shown as their own group. */
-export const specialCategories: readonly DataCategory[] = [
-  "racial_or_ethnic_origin",
-  "political_opinions",
-  "religious_or_philosophical_beliefs",
-  "trade_union_membership",
-  "genetic",
-  "biometric",
-  "health",
-  "sex_life_or_sexual_orientation",
-];
+/** Art 9(1)'s special categories (RULEBOOK §2.5), shown as their own group: the law's own list. */
+export const specialCategories: readonly DataCategory[] = article9Categories;
 
 export const everydayCategories: readonly DataCategory[] = [
   "name",
@@ -172,3 +163,11 @@ export function humaniseMessage(message: string): string {
     (fieldWords[name] ?? name).toLowerCase(),
   );
 }
+
+/** Who a notice was given to, as the end of "told …". */
+export const recipientWords: Record<NotificationInput["recipient"], string> = {
+  regulator: "the regulator",
+  subjects: "the people affected",
+  public: "the public",
+  controller: "the controller",
+};
