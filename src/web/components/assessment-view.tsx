@@ -7,7 +7,7 @@ import { countryLabel } from "../labels.js";
 import { formatInstant, zoneOf } from "../time-left.js";
 import { Countdown, DecisionBadge } from "./countdown.js";
 
-export function Reasons({ reasons, summary = "Why" }: { reasons: readonly Reason[]; summary?: string }) {
+function Reasons({ reasons, summary = "Why" }: { reasons: readonly Reason[]; summary?: string }) {
   if (reasons.length === 0) return null;
   return (
     <details className="reasons">

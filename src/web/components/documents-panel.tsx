@@ -11,6 +11,7 @@ import { formatInstant } from "../time-left.js";
 import { DecisionBadge } from "./countdown.js";
 import { hasFieldFor, ResponseForm, writeMissingItem } from "./response-form.js";
 import { LettersSection } from "./letters-section.js";
+import { refreshBreach } from "./breach-queries.js";
 import { ErrorNote, Loading } from "./status.js";
 
 export function DocumentsPanel({ breach }: { breach: BreachView }) {
@@ -48,10 +49,7 @@ export function DocumentsPanel({ breach }: { breach: BreachView }) {
           ? `Kept version ${String(result.notice.version)} of the ${countryLabel(jurisdiction)} notice.`
           : `Nothing has changed since version ${String(result.notice.version)} of the ${countryLabel(jurisdiction)} notice: no new version kept.`,
       );
-      await Promise.all([
-        client.invalidateQueries({ queryKey: ["notices", breach.id] }),
-        client.invalidateQueries({ queryKey: ["timeline", breach.id] }),
-      ]);
+      await refreshBreach(client, breach.id);
     } catch (failure) {
       setError(failure);
     } finally {

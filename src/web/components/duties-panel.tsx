@@ -5,13 +5,14 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useState, type SyntheticEvent } from "react";
 import { api, ApiError } from "../api.js";
-import type { BreachView, Decision, DutyKind, NotificationGiven } from "../api-types.js";
-import { countryLabel, dutyLabels, outcomeLabels, statusLabels } from "../labels.js";
+import type { BreachView, Decision, DutyKind } from "../api-types.js";
+import { countryLabel, dutyLabels, outcomeLabels, recipientWords, statusLabels } from "../labels.js";
 import { formatInstant, localNow, zoneOf } from "../time-left.js";
 import { ObligationCard } from "./assessment-view.js";
 import { Countdown, DecisionBadge } from "./countdown.js";
 import { Field, formText } from "./field.js";
 import type { NotificationInput } from "../../breaches/breach-inputs.js";
+import { refreshBreach } from "./breach-queries.js";
 import { ErrorNote } from "./status.js";
 import { useSubmission } from "./use-submission.js";
 
@@ -47,13 +48,6 @@ function JurisdictionField({
     </Field>
   );
 }
-
-const recipientWords: Record<NotificationGiven["recipient"], string> = {
-  regulator: "the regulator",
-  subjects: "the people affected",
-  public: "the public",
-  controller: "the controller",
-};
 
 function methodLabel(method: string): string {
   return (methodLabels as Record<string, string | undefined>)[method] ?? method;
@@ -200,13 +194,7 @@ function DecisionItem({ decision }: { decision: Decision }) {
 
 function useRefresh(breachId: string) {
   const client = useQueryClient();
-  return () =>
-    Promise.all([
-      client.invalidateQueries({ queryKey: ["breach", breachId] }),
-      client.invalidateQueries({ queryKey: ["deadlines"] }),
-      client.invalidateQueries({ queryKey: ["breaches"] }),
-      client.invalidateQueries({ queryKey: ["timeline", breachId] }),
-    ]);
+  return () => refreshBreach(client, breachId);
 }
 
 function DecisionForm({ breach }: { breach: BreachView }) {

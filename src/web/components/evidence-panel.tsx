@@ -5,6 +5,7 @@ import { upload } from "../api.js";
 import type { BreachView } from "../api-types.js";
 import { formatInstant } from "../time-left.js";
 import { Field, formText } from "./field.js";
+import { refreshBreach } from "./breach-queries.js";
 import { ErrorNote } from "./status.js";
 
 function size(bytes: number): string {
@@ -54,10 +55,7 @@ export function EvidencePanel({ breach }: { breach: BreachView }) {
       await upload(`/api/v1/breaches/${breach.id}/evidence`, ordered, setProgress);
       formElement.reset();
       setSaved(`Kept ${file.name}.`);
-      await Promise.all([
-        client.invalidateQueries({ queryKey: ["breach", breach.id] }),
-        client.invalidateQueries({ queryKey: ["timeline", breach.id] }),
-      ]);
+      await refreshBreach(client, breach.id);
     } catch (failure) {
       setError(failure);
     } finally {

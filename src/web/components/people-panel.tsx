@@ -11,6 +11,7 @@ import { categoryLabels, countryLabel, decisionLabel, dutyLabels, specialCategor
 import { formatInstant } from "../time-left.js";
 import type { Bar } from "./bar-chart.js";
 import { Field, formText } from "./field.js";
+import { refreshBreach } from "./breach-queries.js";
 import { ErrorNote, Loading } from "./status.js";
 
 // The chart library loads with the first chart; only its types are imported here.
@@ -59,12 +60,7 @@ export function PeoplePanel({ breach }: { breach: BreachView }) {
         },
       );
       setResult({ upload: done, before: breach.incident.subjects });
-      await Promise.all([
-        client.invalidateQueries({ queryKey: ["recipients", breach.id] }),
-        client.invalidateQueries({ queryKey: ["breach", breach.id] }),
-        client.invalidateQueries({ queryKey: ["timeline", breach.id] }),
-        client.invalidateQueries({ queryKey: ["deadlines"] }),
-      ]);
+      await refreshBreach(client, breach.id);
     } catch (failure) {
       setError(failure);
     } finally {

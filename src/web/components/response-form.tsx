@@ -8,6 +8,7 @@ import { useRef, useState, type SyntheticEvent } from "react";
 import { api } from "../api.js";
 import type { BreachView } from "../api-types.js";
 import { Field, formText } from "./field.js";
+import { refreshBreach } from "./breach-queries.js";
 import { ErrorNote } from "./status.js";
 import { useSubmission } from "./use-submission.js";
 
@@ -73,14 +74,12 @@ const fieldForItem: Record<string, string> = {
   phasing: "response-stillToCome",
 };
 
-/** Opens the form at the field that answers a missing notice item; false when no field does. */
-export function writeMissingItem(itemId: string): boolean {
+/** Opens the form at the field that answers a missing notice item (if one does). */
+export function writeMissingItem(itemId: string): void {
   const field = fieldForItem[itemId];
   const element = field === undefined ? null : document.getElementById(field);
-  if (element === null) return false;
-  element.closest("details")?.setAttribute("open", "");
-  element.focus();
-  return true;
+  element?.closest("details")?.setAttribute("open", "");
+  element?.focus();
 }
 
 export function hasFieldFor(itemId: string): boolean {
@@ -145,13 +144,7 @@ export function ResponseForm({ breach }: { breach: BreachView }) {
       });
       baseline.current = now;
       version.current = changed.breach.version;
-      await Promise.all(
-        [
-          ["breach", breach.id],
-          ["notices", breach.id],
-          ["timeline", breach.id],
-        ].map((queryKey) => client.invalidateQueries({ queryKey })),
-      );
+      await refreshBreach(client, breach.id);
       return "Saved. The notice drafts above, and the letters, now use it.";
     });
   };

@@ -3,7 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { api } from "../api.js";
 import type { BreachView, DutyKind, TimelineEvent, UserView } from "../api-types.js";
-import { countryLabel, dutyLabels, outcomeLabels } from "../labels.js";
+import { countryLabel, dutyLabels, outcomeLabels, recipientWords } from "../labels.js";
 import { formatInstant } from "../time-left.js";
 import { ErrorNote, Loading } from "./status.js";
 
@@ -38,8 +38,8 @@ function eventDetail(event: TimelineEvent): string {
     parts.push(dutyLabels[data.duty as DutyKind].toLowerCase());
   if (typeof data.outcome === "string" && data.outcome in outcomeLabels)
     parts.push(outcomeLabels[data.outcome as keyof typeof outcomeLabels].toLowerCase());
-  if (typeof data.recipient === "string")
-    parts.push(`told ${data.recipient === "subjects" ? "the people affected" : `the ${data.recipient}`}`);
+  if (typeof data.recipient === "string" && data.recipient in recipientWords)
+    parts.push(`told ${recipientWords[data.recipient as keyof typeof recipientWords]}`);
   if (data.late === true) parts.push("late");
   if (typeof data.version === "number" && event.action === "notice.kept")
     parts.push(`version ${String(data.version)}`);
@@ -117,7 +117,7 @@ interface ChainCheck {
 }
 
 /** Re-walks the organisation's audit chain on the server (GET /api/v1/audit/verify) and says what it found. */
-export function ChainCheckButton() {
+function ChainCheckButton() {
   const [result, setResult] = useState<ChainCheck | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);

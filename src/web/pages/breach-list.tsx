@@ -9,6 +9,7 @@ import type { BreachListItem, DeadlineItem } from "../api-types.js";
 import { Countdown, DecisionBadge } from "../components/countdown.js";
 import { ErrorNote, Loading } from "../components/status.js";
 import { countryLabel } from "../labels.js";
+import { useDeadlines } from "../components/breach-queries.js";
 import { Link, useTitle } from "../router.js";
 import { formatInstant } from "../time-left.js";
 
@@ -24,11 +25,7 @@ export function BreachList() {
         `/api/v1/breaches?limit=200${filter === "all" ? "" : `&status=${filter}`}`,
       ),
   });
-  const deadlines = useQuery({
-    queryKey: ["deadlines"],
-    queryFn: () => api<{ at: string; items: DeadlineItem[] }>("/api/v1/deadlines"),
-    refetchInterval: 60_000,
-  });
+  const deadlines = useDeadlines();
 
   const open = new Map<string, DeadlineItem>();
   for (const item of deadlines.data?.items ?? [])

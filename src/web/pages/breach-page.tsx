@@ -2,11 +2,12 @@
  * One breach: its duties and the decisions taken, its facts and their history, the people in its exposed files,
  * its notices and letters, its evidence and its timeline, each on a tab (the tab is kept in the address).
  */
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useRef, useState, type KeyboardEvent } from "react";
 import { api } from "../api.js";
 import type { BreachView } from "../api-types.js";
 import { RiskSummary } from "../components/assessment-view.js";
+import { refreshBreach, useBreach } from "../components/breach-queries.js";
 import { ErrorNote, Loading } from "../components/status.js";
 import { DutiesPanel } from "../components/duties-panel.js";
 import { FactsPanel } from "../components/facts-panel.js";
@@ -33,10 +34,7 @@ function tabFromHash(): Tab {
 }
 
 export function BreachPage({ id }: { id: string }) {
-  const breach = useQuery({
-    queryKey: ["breach", id],
-    queryFn: () => api<BreachView>(`/api/v1/breaches/${encodeURIComponent(id)}`),
-  });
+  const breach = useBreach(id);
   const [tab, setTab] = useState<Tab>(tabFromHash);
   const [visited, setVisited] = useState<ReadonlySet<Tab>>(() => new Set([tab]));
   const tabRefs = useRef(new Map<Tab, HTMLButtonElement>());
@@ -155,11 +153,7 @@ function StatusButton({ breach, openDuties }: { breach: BreachView; openDuties: 
         method: "PATCH",
         body: { status: closing ? "closed" : "open" },
       });
-      await Promise.all(
-        [["breach", breach.id], ["breaches"], ["deadlines"], ["timeline", breach.id]].map((queryKey) =>
-          client.invalidateQueries({ queryKey }),
-        ),
-      );
+      await refreshBreach(client, breach.id);
     } catch (failure) {
       setError(failure);
     } finally {

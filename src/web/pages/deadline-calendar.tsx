@@ -2,12 +2,11 @@
  * The deadlines as a month calendar: each open duty on the day it falls due (in the reader's zone), coloured by
  * urgency, with the overdue listed first. The same duties are an iCalendar feed for the person's own calendar.
  */
-import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { api } from "../api.js";
 import type { DeadlineItem } from "../api-types.js";
 import { Countdown, useNow } from "../components/countdown.js";
 import { ErrorNote, Loading } from "../components/status.js";
+import { useDeadlines } from "../components/breach-queries.js";
 import { Link, useTitle } from "../router.js";
 import { formatInstant, timeLeft } from "../time-left.js";
 
@@ -20,11 +19,7 @@ const weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 export function DeadlineCalendar() {
   useTitle("Calendar");
   const now = useNow();
-  const deadlines = useQuery({
-    queryKey: ["deadlines"],
-    queryFn: () => api<{ at: string; items: DeadlineItem[] }>("/api/v1/deadlines"),
-    refetchInterval: 60_000,
-  });
+  const deadlines = useDeadlines();
   const [month, setMonth] = useState(() => new Date(now.getFullYear(), now.getMonth(), 1));
 
   const items = deadlines.data?.items ?? [];

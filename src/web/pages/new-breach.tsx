@@ -3,7 +3,7 @@
  * /api/v1/assess, which stores nothing), with what each jurisdiction is owed beside the form. Filing stores the
  * breach with its assessment (POST /api/v1/breaches).
  */
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState, type SyntheticEvent, type ReactNode } from "react";
 import { api, ApiError } from "../api.js";
 import type { Assessment, BreachView, Incident, IncidentInput } from "../api-types.js";
@@ -11,6 +11,7 @@ import type { DataCategory } from "../../law/vocabulary.js";
 import type { Cause, Nature } from "../../law/incident.js";
 import { draftKey, useSession } from "../app.js";
 import { ObligationCard, RiskSummary, summariseAssessment } from "../components/assessment-view.js";
+import { refreshBreach, useBreach } from "../components/breach-queries.js";
 import { Field } from "../components/field.js";
 import { ErrorNote, Loading } from "../components/status.js";
 import {
@@ -231,10 +232,7 @@ export function NewBreach() {
 
 /** The same wizard over a breach's stored facts: saving re-assesses the breach and keeps the old assessment. */
 export function EditFacts({ id }: { id: string }) {
-  const breach = useQuery({
-    queryKey: ["breach", id],
-    queryFn: () => api<BreachView>(`/api/v1/breaches/${encodeURIComponent(id)}`),
-  });
+  const breach = useBreach(id);
   useTitle(breach.data === undefined ? "Change the facts" : `Change the facts of ${breach.data.title}`);
   if (breach.isPending) return <Loading label="Loading the breach" />;
   if (breach.isError) return <ErrorNote error={breach.error} />;
@@ -339,15 +337,7 @@ function BreachWizard({ editing }: { editing?: BreachView }) {
             body: patch,
             ifMatch: openedVersion,
           });
-        await Promise.all(
-          [
-            ["breach", editing.id],
-            ["timeline", editing.id],
-            ["notices", editing.id],
-            ["breaches"],
-            ["deadlines"],
-          ].map((queryKey) => client.invalidateQueries({ queryKey })),
-        );
+        await refreshBreach(client, editing.id);
         navigate(`/breaches/${editing.id}#facts`);
         return;
       }
